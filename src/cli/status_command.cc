@@ -1,0 +1,64 @@
+// sluice status [--format table|json]
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/query_output.h"
+
+namespace sluice {
+namespace {
+
+std::string JsonOptional(const std::optional<std::string>& v) { return v ? JsonQuote(*v) : "null"; }
+
+int RunStatus(const GlobalOptions& global, const std::string& format) {
+  int exit_code = kExitOk;
+  auto session = OpenSession(global, &exit_code);
+  if (!session) return exit_code;
+  struct Entry {
+    const EventSpec* event;
+    EventStatus status;
+  };
+  std::vector<Entry> entries;
+  for (const auto& event : session->config.catalog.events) {
+    auto s = session->warehouse->GetStatus(event);
+    if (!s.ok()) return ReportError(s.status().WithContext(event.name));
+    entries.push_back({&event, *s});
+  }
+  if (format == "json") {
+    std::cout << "{\"events\": [";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const auto& [e, s] = entries[i];
+      std::cout << (i ? ",\n  " : "\n  ")
+                << fmt::format("{{\"type\": {}, \"table\": {}, \"staged_rows\": {}, \"unmerged_rows\": {}, "
+                               "\"final_rows\": {}, \"load_errors\": {}, \"merge_errors\": {}, \"last_load\": {}, "
+                               "\"last_merge\": {}}}",
+                               JsonQuote(e->name), JsonQuote(e->table), s.staged_rows, s.unmerged_rows, s.final_rows,
+                               s.load_errors, s.merge_errors, JsonOptional(s.last_load), JsonOptional(s.last_merge));
+    }
+    std::cout << (entries.empty() ? "]}\n" : "\n]}\n");
+    return kExitOk;
+  }
+  auto table = MakeQueryOutput("table", &std::cout);
+  (*table)->Columns({"type", "table", "staged", "unmerged", "final", "load_errors", "merge_errors", "last_load",
+                     "last_merge"});
+  const auto text = [](auto v) { return QueryCell{QueryCell::Kind::kText, fmt::format("{}", v)}; };
+  const auto optional = [](const std::optional<std::string>& v) {
+    return v ? QueryCell{QueryCell::Kind::kText, *v} : QueryCell{QueryCell::Kind::kText, "never"};
+  };
+  for (const auto& [e, s] : entries) {
+    (*table)->Row({text(e->name), text(e->table), text(s.staged_rows), text(s.unmerged_rows), text(s.final_rows),
+                   text(s.load_errors), text(s.merge_errors), optional(s.last_load), optional(s.last_merge)});
+  }
+  (*table)->Finish();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStatusCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
+  auto* cmd = app.add_subcommand("status", "per event type: staged, unmerged and final rows, errors, last load and merge");
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("--format,-f", *format, "output format: table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->callback([=, &global] { *runner = [=, &global] { return RunStatus(global, *format); }; });
+}
+
+}  // namespace sluice

@@ -1,0 +1,300 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+namespace sluice {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Collects every problem in the file, each tagged with its position.
+class Problems {
+ public:
+  explicit Problems(std::string path) : path_(std::move(path)) {}
+  void Add(const YAML::Mark& mark, std::string message) {
+    list_.push_back(fmt::format("{}:{}:{}: {}", path_, mark.line + 1, mark.column + 1, message));
+  }
+  bool empty() const { return list_.empty(); }
+  Status ToStatus() const {
+    std::string all;
+    for (const auto& p : list_) all += (all.empty() ? "" : "\n") + p;
+    return Status::InvalidArgument(all);
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> list_;
+};
+
+bool IsSqlName(const std::string& s) {
+  static const std::regex kName("[a-z_][a-z0-9_]{0,62}");
+  return std::regex_match(s, kName);
+}
+
+bool IsEventName(const std::string& s) {
+  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  return std::regex_match(s, kName);
+}
+
+std::string DefaultTableName(const std::string& event) {
+  std::string out;
+  for (char c : event) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_');
+  return out;
+}
+
+// Reports keys of `map` not in `allowed`.
+void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed, std::string_view where,
+               Problems* problems) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    bool known = false;
+    std::string list;
+    for (const char* a : allowed) {
+      known |= key == a;
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    if (!known) problems->Add(kv.first.Mark(), fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+  }
+}
+
+bool IsScalar(const YAML::Node& n, std::string_view what, Problems* problems) {
+  if (n.IsScalar()) return true;
+  problems->Add(n.Mark(), fmt::format("{} must be a single value", what));
+  return false;
+}
+
+std::optional<Path> ParseEventPath(const YAML::Node& n, std::string_view what, Problems* problems) {
+  if (!IsScalar(n, what, problems)) return std::nullopt;
+  auto path = ParsePath(n.Scalar());
+  if (!path.ok()) {
+    problems->Add(n.Mark(), fmt::format("{}: {}", what, path.status().message()));
+    return std::nullopt;
+  }
+  return std::move(path).value();
+}
+
+// Reads {path, type} of a column. In a flow map, YAML splits an unquoted
+// `type: number(9,2)` at the comma into `type: number(9` and a key `2)`
+// without value; the catalog is meant to be written that way (the seed's
+// style), so the pieces are joined back until the parentheses balance.
+void ReadColumnFields(const YAML::Node& def, const std::string& column, YAML::Node* path, YAML::Node* type,
+                      std::string* type_text, Problems* problems) {
+  int open_parens = 0;
+  for (const auto& kv : def) {
+    const std::string key = kv.first.Scalar();
+    if (open_parens > 0 && kv.second.IsNull()) {
+      *type_text += "," + key;
+      open_parens += static_cast<int>(std::count(key.begin(), key.end(), '(') - std::count(key.begin(), key.end(), ')'));
+      continue;
+    }
+    if (key == "path") {
+      *path = kv.second;
+    } else if (key == "type") {
+      *type = kv.second;
+      if (kv.second.IsScalar()) {
+        *type_text = kv.second.Scalar();
+        open_parens = static_cast<int>(std::count(type_text->begin(), type_text->end(), '(') -
+                                       std::count(type_text->begin(), type_text->end(), ')'));
+      }
+    } else {
+      problems->Add(kv.first.Mark(), fmt::format("unknown key '{}' in column '{}' (expected one of: path, type)", key,
+                                                 column));
+    }
+  }
+}
+
+void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) {
+  const std::string where = fmt::format("event '{}'", event->name);
+  if (!node.IsMap() || node.size() == 0) {
+    problems->Add(node.Mark(), fmt::format("columns of {} must be a map of column name to {{path, type}}", where));
+    return;
+  }
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    ColumnSpec col;
+    col.name = kv.first.Scalar();
+    const YAML::Mark mark = kv.first.Mark();
+    if (!IsSqlName(col.name))
+      problems->Add(mark, fmt::format("column name '{}' of {} must be lowercase letters, digits and _, "
+                                      "starting with a letter or _ (at most 63)", col.name, where));
+    if (!seen.insert(col.name).second) problems->Add(mark, fmt::format("duplicate column '{}' in {}", col.name, where));
+    const YAML::Node& def = kv.second;
+    if (!def.IsMap()) {
+      problems->Add(def.Mark(), fmt::format("column '{}' must be a map {{path: ..., type: ...}}", col.name));
+      continue;
+    }
+    std::string type_text;
+    YAML::Node path_node, type_node;
+    ReadColumnFields(def, col.name, &path_node, &type_node, &type_text, problems);
+    if (!path_node) problems->Add(def.Mark(), fmt::format("column '{}' has no path", col.name));
+    if (!type_node) problems->Add(def.Mark(), fmt::format("column '{}' has no type", col.name));
+    if (!path_node || !type_node) continue;
+    auto path = ParseEventPath(path_node, fmt::format("path of column '{}'", col.name), problems);
+    if (path && path->relative_to_item && !event->flatten)
+      problems->Add(path_node.Mark(), fmt::format("path '{}' of column '{}' reads the flattened element, "
+                                                  "but {} has no 'flatten'", path->text, col.name, where));
+    if (IsScalar(type_node, fmt::format("type of column '{}'", col.name), problems)) {
+      auto type = ParseColumnType(type_text);
+      if (!type.ok()) problems->Add(type_node.Mark(), fmt::format("column '{}': {}", col.name, type.status().message()));
+      else col.type = *type;
+    }
+    if (path) col.path = *path;
+    event->columns.push_back(std::move(col));
+  }
+}
+
+void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* event, Problems* problems) {
+  event->name = name_node.Scalar();
+  const std::string where = fmt::format("event '{}'", event->name);
+  if (!IsEventName(event->name))
+    problems->Add(name_node.Mark(), fmt::format("event name '{}' must be letters, digits, _ and -", event->name));
+  if (!node.IsMap()) {
+    problems->Add(node.Mark(), fmt::format("{} must be a map with table, key, version and columns", where));
+    return;
+  }
+  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "columns"}, where, problems);
+
+  event->table = DefaultTableName(event->name);
+  if (const auto t = node["table"]; t && IsScalar(t, "table", problems)) {
+    event->table = t.Scalar();
+    if (!IsSqlName(event->table) || event->table.size() > 59)
+      problems->Add(t.Mark(), fmt::format("table name '{}' must be lowercase letters, digits and _, starting with "
+                                          "a letter or _ (at most 59, to leave room for _stg)", event->table));
+    else if (event->table.rfind("sluice_", 0) == 0)
+      problems->Add(t.Mark(), fmt::format("table name '{}' is reserved: names starting with sluice_ are sluice's own",
+                                          event->table));
+  }
+  if (const auto f = node["flatten"]) {
+    event->flatten = ParseEventPath(f, "flatten", problems);
+    if (event->flatten && event->flatten->relative_to_item)
+      problems->Add(f.Mark(), "flatten must be a path in the event, not relative to item");
+  }
+  if (const auto t = node["tenant"]) {
+    event->tenant = ParseEventPath(t, "tenant", problems);
+    if (event->tenant && event->tenant->relative_to_item)
+      problems->Add(t.Mark(), "tenant must be a path in the event, not relative to item");
+  }
+  if (const auto c = node["columns"]) ParseColumns(c, event, problems);
+  else problems->Add(node.Mark(), fmt::format("{} has no columns", where));
+
+  const auto k = node["key"];
+  if (!k) {
+    problems->Add(node.Mark(), fmt::format("{} has no key (the final table's primary key columns)", where));
+  } else {
+    std::vector<YAML::Node> items;
+    if (k.IsSequence()) for (const auto& item : k) items.push_back(item);
+    else items.push_back(k);
+    if (items.empty()) problems->Add(k.Mark(), fmt::format("key of {} is empty", where));
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+      if (!IsScalar(item, "a key column", problems)) continue;
+      const std::string name = item.Scalar();
+      if (event->ColumnIndex(name) < 0)
+        problems->Add(item.Mark(), fmt::format("key column '{}' is not a column of {}", name, where));
+      else if (!seen.insert(name).second)
+        problems->Add(item.Mark(), fmt::format("key column '{}' is listed twice", name));
+      event->key.push_back(name);
+    }
+  }
+  if (const auto v = node["version"]; !v) {
+    problems->Add(node.Mark(), fmt::format("{} has no version (the column whose newest value wins)", where));
+  } else if (IsScalar(v, "version", problems)) {
+    event->version = v.Scalar();
+    if (event->ColumnIndex(event->version) < 0)
+      problems->Add(v.Mark(), fmt::format("version column '{}' is not a column of {}", event->version, where));
+    else if (const auto& t = event->columns[event->VersionIndex()].type;
+             t.kind == TypeKind::kJson || t.kind == TypeKind::kBoolean)
+      problems->Add(v.Mark(), fmt::format("version column '{}' has type {}, which has no order", event->version,
+                                          t.ToString()));
+  }
+}
+
+}  // namespace
+
+std::string ResolveConfigPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("SLUICE_CONFIG"); env && *env) return env;
+  return "sluice.yaml";
+}
+
+Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) {
+  Problems problems(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  Config config;
+  config.path = path;
+  config.base_dir = fs::path(path).parent_path().string();
+  if (config.base_dir.empty()) config.base_dir = ".";
+  if (!root.IsMap()) {
+    if (root.IsNull()) return Status::InvalidArgument(fmt::format("{}: the file is empty", path));
+    problems.Add(root.Mark(), "the config must be a map (data_dir, warehouse, events)");
+    return problems.ToStatus();
+  }
+  try {
+    CheckKeys(root, {"data_dir", "warehouse", "events"}, "the config", &problems);
+    std::string data_dir = "data";
+    if (const auto d = root["data_dir"]; d && IsScalar(d, "data_dir", &problems)) data_dir = d.Scalar();
+    config.data_dir = fs::path(data_dir).is_absolute() ? data_dir : (fs::path(config.base_dir) / data_dir).string();
+
+    if (const auto w = root["warehouse"]) {
+      if (!w.IsMap()) {
+        problems.Add(w.Mark(), "warehouse must be a map (backend: sqlite)");
+      } else {
+        CheckKeys(w, {"backend"}, "warehouse", &problems);
+        if (const auto b = w["backend"]; b && IsScalar(b, "backend", &problems)) {
+          config.warehouse.backend = b.Scalar();
+          if (config.warehouse.backend != "sqlite")
+            problems.Add(b.Mark(), fmt::format("unknown warehouse backend '{}' (this build supports: sqlite)",
+                                               config.warehouse.backend));
+        }
+      }
+    }
+
+    const auto events = root["events"];
+    if (events && !events.IsMap()) {
+      problems.Add(events.Mark(), "events must be a map of event name to its definition");
+    } else if (events) {
+      std::map<std::string, std::string> tables;  // table name → event that claims it
+      for (const auto& kv : events) {
+        EventSpec event;
+        ParseEvent(kv.first, kv.second, &event, &problems);
+        for (const std::string& t : {event.table, event.staging_table()}) {
+          auto [it, fresh] = tables.emplace(t, event.name);
+          if (!fresh)
+            problems.Add(kv.first.Mark(), fmt::format("table '{}' of event '{}' is already used by event '{}'", t,
+                                                      event.name, it->second));
+        }
+        if (config.catalog.Find(event.name))
+          problems.Add(kv.first.Mark(), fmt::format("event '{}' is declared twice", event.name));
+        config.catalog.events.push_back(std::move(event));
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    problems.Add(e.mark, e.msg);
+  }
+  if (!problems.empty()) return problems.ToStatus();
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(fmt::format("cannot read config file '{}': {}", path, std::strerror(errno)));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseConfig(buffer.str(), path);
+}
+
+}  // namespace sluice

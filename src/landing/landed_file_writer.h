@@ -1,0 +1,47 @@
+// Writes a file into the landing zone atomically and durably.
+//
+// Content is zstd-compressed into a hidden temporary file beside the target;
+// Finish() flushes, fdatasyncs, renames it into place and fsyncs the folder,
+// so a landed file is either absent or complete and on disk. A writer that
+// is destroyed unfinished removes its temporary file.
+#pragma once
+
+#include <zstd.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sluice {
+
+class LandedFileWriter {
+ public:
+  LandedFileWriter() = default;
+  LandedFileWriter(const LandedFileWriter&) = delete;
+  LandedFileWriter& operator=(const LandedFileWriter&) = delete;
+  ~LandedFileWriter();
+
+  // Starts a temporary file in `dir` (created if missing).
+  Status Open(const std::string& dir, int level = 3);
+  Status Write(std::string_view data);
+  // Completes the file as `dir/name`. If that file exists it is replaced.
+  Status Finish(const std::string& name);
+  // Drops the temporary file.
+  void Abort();
+
+ private:
+  Status WriteOut(ZSTD_EndDirective mode, std::string_view data);
+
+  std::string dir_;
+  std::string temp_path_;
+  int fd_ = -1;
+  ZSTD_CCtx* cctx_ = nullptr;
+  std::vector<char> out_;
+};
+
+// fsyncs a folder, so a rename or create inside it survives a crash.
+Status SyncDir(const std::string& dir);
+
+}  // namespace sluice

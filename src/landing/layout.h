@@ -1,0 +1,26 @@
+// Where files live in the landing zone. The layout is part of the interface:
+// replay and rebuild walk it, and users browse it.
+//
+//   {landing}/{type}/{yyyy}/{mm}/{dd}/{tenant}/{name}.ndjson.zst
+//
+// Files given to `sluice load` use the tenant folder "_load" and are named
+// {stem}-{checksum}.ndjson.zst, so landing the same content twice lands one file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+inline constexpr std::string_view kLoadTenant = "_load";
+
+// {landing}/{type}/{yyyy}/{mm}/{dd}/{tenant} for the UTC day of `micros`.
+std::string LandingPartitionDir(const std::string& landing_dir, std::string_view event_type, int64_t micros,
+                                std::string_view tenant);
+
+// "{stem}-{checksum}.ndjson.zst" where stem is the file's base name without
+// compression and JSON extensions, reduced to [A-Za-z0-9._-].
+std::string LoadedFileName(std::string_view source_path, std::string_view checksum);
+
+}  // namespace sluice

@@ -1,0 +1,141 @@
+#include "loader/loader.h"
+
+#include <xxhash.h>
+
+#include <filesystem>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "base/clock.h"
+#include "landing/byte_source.h"
+#include "landing/landed_file_writer.h"
+#include "landing/layout.h"
+#include "landing/line_reader.h"
+
+namespace sluice {
+namespace {
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "lines must carry simdjson's padding");
+
+std::string Hex128(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
+
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+std::string_view TypeName(simdjson::dom::element_type t) {
+  switch (t) {
+    case simdjson::dom::element_type::ARRAY: return "an array";
+    case simdjson::dom::element_type::STRING: return "a string";
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE: return "a number";
+    case simdjson::dom::element_type::BOOL: return "a boolean";
+    case simdjson::dom::element_type::NULL_VALUE: return "null";
+    default: return "not an object";
+  }
+}
+
+// Streams a file's content through `fn(data, size)`, and returns its checksum.
+template <typename Fn>
+Result<std::string> StreamContent(const std::string& path, Fn&& fn) {
+  ASSIGN_OR_RETURN(auto source, OpenByteSource(path));
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  std::vector<char> buf(1 << 20);
+  Status status;
+  while (true) {
+    auto got = source->Read(buf.data(), buf.size());
+    if (!got.ok()) { status = got.status(); break; }
+    if (*got == 0) break;
+    XXH3_128bits_update(state, buf.data(), *got);
+    status = fn(buf.data(), *got);
+    if (!status.ok()) break;
+  }
+  const XXH128_hash_t digest = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  if (!status.ok()) return status;
+  return Hex128(digest);
+}
+
+}  // namespace
+
+Result<std::string> ContentChecksum(const std::string& path) {
+  return StreamContent(path, [](const char*, size_t) { return Status::Ok(); });
+}
+
+Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& path) {
+  LandedFileWriter writer;
+  const std::string dir = LandingPartitionDir(config_.landing_dir(), event.name, NowMicros(), kLoadTenant);
+  RETURN_IF_ERROR(writer.Open(dir));
+  ASSIGN_OR_RETURN(std::string checksum, StreamContent(path, [&](const char* data, size_t n) {
+                     return writer.Write(std::string_view(data, n));
+                   }));
+  ASSIGN_OR_RETURN(bool loaded, warehouse_->IsLoaded(event.name, checksum));
+  if (loaded) {
+    writer.Abort();
+    LoadOutcome outcome;
+    outcome.skipped = true;
+    outcome.checksum = checksum;
+    return outcome;
+  }
+  const std::string name = LoadedFileName(path, checksum);
+  RETURN_IF_ERROR(writer.Finish(name));
+  const std::string landed_as =
+      std::filesystem::path(dir + "/" + name).lexically_relative(config_.data_dir).string();
+  return LoadLandedFile(event, path, landed_as, checksum);
+}
+
+Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::string& original_path,
+                                           const std::string& landed_as, const std::string& checksum) {
+  ASSIGN_OR_RETURN(auto source, OpenByteSource(config_.data_dir + "/" + landed_as));
+  LineReader lines(std::move(source));
+  ASSIGN_OR_RETURN(auto load, warehouse_->BeginLoad(event, landed_as, original_path));
+  simdjson::dom::parser parser;
+  LoadOutcome outcome;
+  outcome.checksum = checksum;
+  outcome.landed_as = landed_as;
+  Line line;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, lines.Next(&line));
+    if (!more) break;
+    std::string_view text = line.text;
+    if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
+    if (IsBlank(text)) continue;
+    std::string error;
+    if (line.too_long) {
+      error = fmt::format("the line is longer than {} bytes", kDefaultMaxLine);
+    } else {
+      simdjson::dom::element doc;
+      if (auto e = parser.parse(text.data(), text.size(), false).get(doc)) {
+        error = fmt::format("invalid JSON: {}", simdjson::error_message(e));
+      } else if (doc.type() != simdjson::dom::element_type::OBJECT) {
+        error = fmt::format("not a JSON object (found {})", TypeName(doc.type()));
+      }
+    }
+    if (error.empty()) {
+      RETURN_IF_ERROR(load->Append(text, line.number));
+      ++outcome.rows;
+    } else {
+      RETURN_IF_ERROR(load->AddError(line.number, error, text));
+      ++outcome.errors;
+    }
+  }
+  LoadRecord record;
+  record.path = original_path;
+  record.landed_as = landed_as;
+  record.checksum = checksum;
+  record.event_type = event.name;
+  record.rows = outcome.rows;
+  record.errors = outcome.errors;
+  if (Status st = load->Commit(record); !st.ok()) {
+    if (st.code() != StatusCode::kAlreadyExists) return st;
+    outcome = LoadOutcome{};
+    outcome.skipped = true;
+    outcome.checksum = checksum;
+  }
+  return outcome;
+}
+
+}  // namespace sluice

@@ -1,0 +1,12 @@
+#include "config/config.h"
+#include "warehouse/backend.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
+
+namespace sluice {
+
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const Config& config) {
+  if (config.warehouse.backend == "sqlite") return SqliteWarehouse::Open(config.sqlite_path());
+  return Status::InvalidArgument(fmt::format("unknown warehouse backend '{}'", config.warehouse.backend));
+}
+
+}  // namespace sluice

@@ -1,0 +1,91 @@
+#include "warehouse/sqlite/sqlite_db.h"
+
+namespace sluice {
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    db_ = o.db_;
+    stmt_ = o.stmt_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Result<bool> SqliteStatement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const StatusCode code = (rc == SQLITE_BUSY || rc == SQLITE_FULL || rc == SQLITE_IOERR) ? StatusCode::kUnavailable
+                          : rc == SQLITE_CONSTRAINT                                      ? StatusCode::kAlreadyExists
+                                                                                         : StatusCode::kIOError;
+  std::string msg = fmt::format("sqlite: {}", sqlite3_errmsg(db_));
+  sqlite3_reset(stmt_);
+  switch (code) {
+    case StatusCode::kUnavailable: return Status::Unavailable(msg);
+    case StatusCode::kAlreadyExists: return Status::AlreadyExists(msg);
+    default: return Status::IOError(msg);
+  }
+}
+
+Status SqliteStatement::Run() {
+  while (true) {
+    auto more = Step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
+  sqlite3_reset(stmt_);
+  return Status::Ok();
+}
+
+SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+
+Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
+  SqliteDb db;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr) != SQLITE_OK) {
+    return Status::IOError(fmt::format("cannot open warehouse '{}': {}", path,
+                                       db.db_ ? sqlite3_errmsg(db.db_) : "out of memory"));
+  }
+  sqlite3_extended_result_codes(db.db_, 0);
+  sqlite3_busy_timeout(db.db_, 60'000);
+  // WAL lets readers (sluice sql, status) run beside a load or merge;
+  // synchronous=FULL makes every committed load and merge survive power loss.
+  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                          "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+  return db;
+}
+
+Status SqliteDb::Error(std::string_view what) const {
+  return Status::IOError(fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db_)));
+}
+
+Status SqliteDb::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if (rc == SQLITE_BUSY || rc == SQLITE_FULL || rc == SQLITE_IOERR) return Status::Unavailable("sqlite: " + msg);
+    return Status::IOError("sqlite: " + msg);
+  }
+  return Status::Ok();
+}
+
+Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK) {
+    return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+  }
+  return SqliteStatement(db_, stmt);
+}
+
+Result<int64_t> SqliteDb::QueryInt(std::string_view sql) {
+  ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
+  ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  return has_row ? stmt.ColumnInt(0) : 0;
+}
+
+}  // namespace sluice

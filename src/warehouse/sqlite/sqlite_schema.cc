@@ -1,0 +1,122 @@
+// Creating and evolving the warehouse's tables from the catalog.
+//
+// sluice_columns records the catalog as last applied, so a change is judged
+// against what the table was created from: new columns are added; a dropped
+// column, a changed type or a changed key would lose or corrupt data and is
+// refused with a message naming each one.
+#include <map>
+
+#include "base/clock.h"
+#include "catalog/ddl.h"
+#include "warehouse/sqlite/sqlite_transaction.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
+
+namespace sluice {
+namespace {
+
+struct AppliedColumn {
+  std::string type;
+  int key_position = 0;  // 0: not a key column
+};
+
+int KeyPosition(const EventSpec& event, const std::string& column) {
+  for (size_t i = 0; i < event.key.size(); ++i)
+    if (event.key[i] == column) return static_cast<int>(i) + 1;
+  return 0;
+}
+
+}  // namespace
+
+Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals) {
+  ASSIGN_OR_RETURN(auto read, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
+                                          "WHERE table_name = ?"));
+  read.BindText(1, event.table);
+  std::map<std::string, AppliedColumn> applied;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) break;
+    applied[std::string(read.ColumnText(0))] = {std::string(read.ColumnText(1)), static_cast<int>(read.ColumnInt(2))};
+  }
+  ASSIGN_OR_RETURN(auto record, db_.Prepare("INSERT OR REPLACE INTO sluice_columns "
+                                            "(table_name, column_name, type, key_position) VALUES (?, ?, ?, ?)"));
+  const auto remember = [&](const ColumnSpec& col) {
+    record.BindText(1, event.table);
+    record.BindText(2, col.name);
+    const std::string type = col.type.ToString();
+    record.BindText(3, type);
+    const int key = KeyPosition(event, col.name);
+    if (key) record.BindInt(4, key);
+    else record.BindNull(4);
+    return record.Run();
+  };
+
+  if (applied.empty()) {
+    ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
+    exists.BindText(1, event.table);
+    ASSIGN_OR_RETURN(bool found, exists.Step());
+    if (found) {
+      refusals->push_back(fmt::format("table '{}' of event '{}' already exists but was not created by sluice; "
+                                      "rename the table in the catalog or drop the existing one",
+                                      event.table, event.name));
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(db_.Exec(SqliteCreateFinalTable(event)));
+    for (const auto& col : event.columns) RETURN_IF_ERROR(remember(col));
+  } else {
+    size_t refused_before = refusals->size();
+    for (const auto& [name, was] : applied) {
+      if (event.ColumnIndex(name) < 0)
+        refusals->push_back(fmt::format("column '{}' of table '{}' is no longer in the catalog; sluice does not drop "
+                                        "columns (that would lose data): put it back, or drop it yourself",
+                                        name, event.table));
+    }
+    for (const auto& col : event.columns) {
+      auto it = applied.find(col.name);
+      if (it == applied.end()) continue;
+      if (it->second.type != col.type.ToString())
+        refusals->push_back(fmt::format("column '{}' of table '{}' changed type from {} to {}; sluice does not "
+                                        "change column types (stored values may not fit)",
+                                        col.name, event.table, it->second.type, col.type.ToString()));
+      if (it->second.key_position != KeyPosition(event, col.name))
+        refusals->push_back(fmt::format("the key of table '{}' changed (column '{}'); sluice does not change primary "
+                                        "keys (rows would collide or split): use a new table name",
+                                        event.table, col.name));
+    }
+    for (const auto& col : event.columns) {
+      if (applied.count(col.name) || KeyPosition(event, col.name) == 0) continue;
+      // A new column that is part of the key is a key change.
+      refusals->push_back(fmt::format("the key of table '{}' changed (column '{}' added to it); sluice does not "
+                                      "change primary keys: use a new table name", event.table, col.name));
+    }
+    if (refusals->size() == refused_before) {
+      for (const auto& col : event.columns) {
+        if (applied.count(col.name)) continue;
+        RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdent(event.table),
+                                             QuoteIdent(col.name), SqliteColumnType(col.type))));
+        RETURN_IF_ERROR(remember(col));
+      }
+    }
+  }
+  RETURN_IF_ERROR(db_.Exec(SqliteCreateStagingTable(event)));
+  ASSIGN_OR_RETURN(auto stream, db_.Prepare("INSERT OR IGNORE INTO sluice_streams (staging_table, event_type, position) "
+                                            "VALUES (?, ?, 0)"));
+  stream.BindText(1, event.staging_table());
+  stream.BindText(2, event.name);
+  return stream.Run();
+}
+
+Status SqliteWarehouse::Prepare(const Catalog& catalog) {
+  SqliteTransaction txn(&db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(db_.Exec(SystemTablesDdl()));
+  std::vector<std::string> refusals;
+  for (const auto& event : catalog.events) RETURN_IF_ERROR(PrepareEvent(event, &refusals));
+  if (!refusals.empty()) {
+    std::string all;
+    for (const auto& r : refusals) all += (all.empty() ? "" : "\n") + r;
+    return Status::InvalidArgument(all);
+  }
+  return txn.Commit();
+}
+
+}  // namespace sluice
