@@ -219,6 +219,24 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
 
 }  // namespace
 
+const std::vector<std::string>& ConfigKeys() {
+  static const std::vector<std::string> kKeys = {
+      "data_dir",
+      "warehouse",
+      "warehouse.backend",
+      "events",
+      "events.<name>.table",
+      "events.<name>.flatten",
+      "events.<name>.key",
+      "events.<name>.version",
+      "events.<name>.tenant",
+      "events.<name>.columns",
+      "events.<name>.columns.<name>.path",
+      "events.<name>.columns.<name>.type",
+  };
+  return kKeys;
+}
+
 std::string ResolveConfigPath(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("SLUICE_CONFIG"); env && *env) return env;

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "catalog/event_spec.h"
@@ -34,6 +35,11 @@ std::string ResolveConfigPath(const std::string& flag);
 // Parses and validates YAML text; `path` names the file in messages and
 // anchors relative paths. No I/O.
 Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path);
+
+// Every key sluice.yaml accepts, dotted, with <name> for user-chosen names
+// (e.g. "events.<name>.columns.<name>.type"). docs/configuration.md must
+// describe each; a test holds the two together.
+const std::vector<std::string>& ConfigKeys();
 
 // Reads the file at `path`, then ParseConfig.
 Result<Config> LoadConfig(const std::string& path);
