@@ -182,8 +182,22 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     if (event->tenant && event->tenant->relative_to_item)
       problems->Add(t.Mark(), "tenant must be a path in the event, not relative to item");
   }
-  if (const auto c = node["columns"]) ParseColumns(c, event, problems);
-  else problems->Add(node.Mark(), fmt::format("{} has no columns", where));
+  if (const auto c = node["columns"]) {
+    ParseColumns(c, event, problems);
+    // The flattened array is read element by element; a column cannot also
+    // read into it from the top (the extractor walks the payload once).
+    for (const auto& col : event->columns) {
+      const auto& f = event->flatten;
+      if (!f || col.path.relative_to_item || col.path.segments.size() < f->segments.size() ||
+          !std::equal(f->segments.begin(), f->segments.end(), col.path.segments.begin()))
+        continue;
+      problems->Add(c[col.name].Mark(), fmt::format("path '{}' of column '{}' reads the flattened array '{}' "
+                                                    "directly; read its elements through item.",
+                                                    col.path.text, col.name, f->text));
+    }
+  } else {
+    problems->Add(node.Mark(), fmt::format("{} has no columns", where));
+  }
 
   const auto k = node["key"];
   if (!k) {
