@@ -36,7 +36,7 @@ void CivilFromDays(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
   *year = y + (*month <= 2);
 }
 
-std::string FormatTimestamp(int64_t micros) {
+void FormatTimestampTo(int64_t micros, char out[kTimestampLength]) {
   constexpr int64_t kMicrosPerDay = 86'400'000'000;
   int64_t days = micros / kMicrosPerDay;
   int64_t rem = micros % kMicrosPerDay;
@@ -48,8 +48,28 @@ std::string FormatTimestamp(int64_t micros) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   const int64_t secs = rem / 1'000'000;
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", y, m, d, secs / 3600,
-                     (secs / 60) % 60, secs % 60, rem % 1'000'000);
+  const auto put = [&](size_t pos, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[pos + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, y, 4);
+  out[4] = '-';
+  put(5, m, 2);
+  out[7] = '-';
+  put(8, d, 2);
+  out[10] = ' ';
+  put(11, secs / 3600, 2);
+  out[13] = ':';
+  put(14, (secs / 60) % 60, 2);
+  out[16] = ':';
+  put(17, secs % 60, 2);
+  out[19] = '.';
+  put(20, rem % 1'000'000, 6);
+}
+
+std::string FormatTimestamp(int64_t micros) {
+  char buf[kTimestampLength];
+  FormatTimestampTo(micros, buf);
+  return std::string(buf, kTimestampLength);
 }
 
 }  // namespace sluice

@@ -374,7 +374,9 @@ bool CastValue(const JsonScalar& in, const ColumnType& type, Value* out, std::st
       }
       int64_t micros = 0;
       if (!ParseTimestamp(in.text, &micros, error)) return false;
-      *out = Value::Text(FormatTimestamp(micros), arena);
+      char text[kTimestampLength];
+      FormatTimestampTo(micros, text);
+      *out = Value::Text(std::string_view(text, kTimestampLength), arena);
       return true;
     }
   }

@@ -28,7 +28,7 @@ struct MergeCounts {
 };
 
 struct MergeOptions {
-  size_t chunk_rows = 20'000;  // staging rows per chunk: bounds memory
+  size_t chunk_rows = 5000;  // staging rows per chunk: bounds memory (two chunks are in flight)
 };
 
 Result<MergeCounts> RunMerge(Warehouse* warehouse, const EventSpec& event, const MergeOptions& options = {});

@@ -105,7 +105,49 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
   return stream.Run();
 }
 
+Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
+  ASSIGN_OR_RETURN(int64_t system_tables,
+                   db_.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                                "('sluice_load_history', 'sluice_load_errors', 'sluice_merge_errors', "
+                                "'sluice_streams', 'sluice_columns')"));
+  if (system_tables != 5) return false;
+  ASSIGN_OR_RETURN(auto columns, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
+                                             "WHERE table_name = ? ORDER BY column_name"));
+  ASSIGN_OR_RETURN(auto ready, db_.Prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1)"
+                                           " + (SELECT count(*) FROM sluice_streams WHERE staging_table = ?1)"));
+  for (const auto& event : catalog.events) {
+    std::map<std::string, AppliedColumn> wanted;
+    for (const auto& col : event.columns) wanted[col.name] = {col.type.ToString(), KeyPosition(event, col.name)};
+    columns.BindText(1, event.table);
+    size_t seen = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, columns.Step());
+      if (!row) break;
+      auto it = wanted.find(std::string(columns.ColumnText(0)));
+      if (it == wanted.end() || it->second.type != columns.ColumnText(1) ||
+          it->second.key_position != columns.ColumnInt(2)) {
+        columns.Reset();
+        return false;
+      }
+      ++seen;
+    }
+    columns.Reset();
+    if (seen != wanted.size()) return false;
+    const std::string staging = event.staging_table();
+    ready.BindText(1, staging);
+    ASSIGN_OR_RETURN(bool row, ready.Step());
+    const bool staging_ready = row && ready.ColumnInt(0) == 2;
+    ready.Reset();
+    if (!staging_ready) return false;
+  }
+  return true;
+}
+
 Status SqliteWarehouse::Prepare(const Catalog& catalog) {
+  // Most runs change nothing: check without the write lock, so `sluice sql`
+  // and `sluice status` never wait behind a long load or merge.
+  ASSIGN_OR_RETURN(bool current, SchemaIsCurrent(catalog));
+  if (current) return Status::Ok();
   SqliteTransaction txn(&db_);
   RETURN_IF_ERROR(txn.Begin());
   RETURN_IF_ERROR(db_.Exec(SystemTablesDdl()));

@@ -30,6 +30,7 @@ class SqliteWarehouse final : public Warehouse {
 
  private:
   explicit SqliteWarehouse(SqliteDb db) : db_(std::move(db)) {}
+  Result<bool> SchemaIsCurrent(const Catalog& catalog);
   Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
   SqliteDb db_;
 };

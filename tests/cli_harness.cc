@@ -1,0 +1,363 @@
+#include "cli_harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <poll.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace sluice::testing {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string RequiredEnv(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0')
+    throw std::runtime_error(fmt::format("${} is not set: run the tests through CTest", name));
+  return v;
+}
+
+}  // namespace
+
+std::string SluiceBin() { return RequiredEnv("SLUICE_BIN"); }
+std::string SourceDir() { return RequiredEnv("SLUICE_SOURCE_DIR"); }
+
+std::string AccountingConfigYaml() { return ReadFile(SourceDir() + "/examples/accounting/sluice.yaml"); }
+
+TempDir::TempDir(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = fmt::format("{}/{}-XXXXXX", base && *base ? base : "/tmp", prefix);
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error(fmt::format("mkdtemp {}: {}", pattern, std::strerror(errno)));
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, std::string_view content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string Gzip(std::string_view content) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("deflateInit2");
+  std::string out(deflateBound(&zs, content.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(content.data()));
+  zs.avail_in = static_cast<uInt>(content.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("deflate");
+  out.resize(zs.total_out);
+  return out;
+}
+
+std::string Zstd(std::string_view content) {
+  std::string out(ZSTD_compressBound(content.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), content.data(), content.size(), 3);
+  if (ZSTD_isError(n)) throw std::runtime_error(ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+std::vector<std::string> ListFiles(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return files;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file()) files.push_back(fs::relative(e.path(), dir).string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+int64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? -1 : static_cast<int64_t>(size);
+}
+
+std::string RunResult::Describe() const {
+  return fmt::format("exit code {}{}{}\n--- stdout ---\n{}\n--- stderr ---\n{}", exit_code,
+                     signal ? fmt::format(", signal {}", signal) : "", timed_out ? ", TIMED OUT" : "", out, err);
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const RunOptions& options) : io_("sluice-io") {
+  // Everything the child needs is built before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    if (name == "SLUICE_CONFIG" && !options.keep_sluice_config_env) continue;
+    bool replaced = false;
+    for (const auto& [k, v] : options.env) replaced |= k == name;
+    if (!replaced) env_strings.push_back(entry);
+  }
+  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+  const std::string out_path = io_.path() + "/stdout", err_path = io_.path() + "/stderr";
+  const std::string cwd = options.cwd;
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
+  if (pid_ == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null_in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || err < 0 || null_in < 0) ::_exit(126);
+    ::dup2(null_in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    Reap(/*block=*/true);
+  }
+}
+
+bool ChildProcess::Reap(bool block) {
+  if (reaped_) return true;
+  while (true) {
+    const pid_t r = ::waitpid(pid_, &status_, block ? 0 : WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      return true;
+    }
+    if (r == 0) return false;
+    if (errno == EINTR) continue;
+    throw std::runtime_error(fmt::format("waitpid: {}", std::strerror(errno)));
+  }
+}
+
+bool ChildProcess::Running() { return !Reap(/*block=*/false); }
+
+void ChildProcess::Kill(int signal) {
+  if (!reaped_) ::kill(pid_, signal);
+}
+
+RunResult ChildProcess::Wait(std::chrono::milliseconds timeout) {
+  RunResult result;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // A pidfd becomes readable when the child exits: no polling needed.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  while (!Reap(/*block=*/false)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      ::kill(pid_, SIGKILL);
+      Reap(/*block=*/true);
+      break;
+    }
+    if (pidfd >= 0) {
+      pollfd p{pidfd, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // poll interval inside the deadline loop
+    }
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  if (WIFEXITED(status_)) result.exit_code = WEXITSTATUS(status_);
+  if (WIFSIGNALED(status_)) result.signal = WTERMSIG(status_);
+  result.out = ReadFile(io_.path() + "/stdout");
+  result.err = ReadFile(io_.path() + "/stderr");
+  return result;
+}
+
+RunResult Run(const std::vector<std::string>& argv, const RunOptions& options) {
+  ChildProcess child(argv, options);
+  return child.Wait(options.timeout);
+}
+
+bool Cell::is_null() const { return type == SQLITE_NULL; }
+
+bool Cell::operator==(const Cell& o) const {
+  if (type != o.type) return false;
+  switch (type) {
+    case SQLITE_NULL: return true;
+    case SQLITE_INTEGER: return integer == o.integer;
+    case SQLITE_FLOAT: return real == o.real;
+    default: return text == o.text;
+  }
+}
+
+std::string ToString(const Row& row) {
+  std::string s;
+  for (size_t i = 0; i < row.size(); ++i) {
+    s += i ? "|" : "";
+    s += row[i].is_null() ? "NULL" : row[i].type == SQLITE_FLOAT ? fmt::format("{}", row[i].real) : row[i].text;
+  }
+  return s;
+}
+
+std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error(fmt::format("open {}: {}", db_path, msg));
+  }
+  sqlite3_busy_timeout(db, 30'000);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    const std::string msg = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error(fmt::format("{}: {}", sql, msg));
+  }
+  std::vector<Row> rows;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    Row row(static_cast<size_t>(sqlite3_column_count(stmt)));
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      Cell& c = row[static_cast<size_t>(i)];
+      c.type = sqlite3_column_type(stmt, i);
+      if (c.type == SQLITE_INTEGER) c.integer = sqlite3_column_int64(stmt, i);
+      if (c.type == SQLITE_FLOAT) c.real = sqlite3_column_double(stmt, i);
+      if (c.type != SQLITE_NULL) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+        c.text.assign(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, i)));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  const std::string msg = sqlite3_errmsg(db);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (rc != SQLITE_DONE) throw std::runtime_error(fmt::format("{}: {}", sql, msg));
+  return rows;
+}
+
+Workspace::Workspace(const std::string& config_yaml) : dir_("sluice-e2e") { SetConfig(config_yaml); }
+
+void Workspace::SetConfig(const std::string& yaml) const { WriteFile(config_path(), yaml); }
+
+std::string Workspace::WriteInput(const std::string& name, std::string_view content) const {
+  const std::string path = dir() + "/in/" + name;
+  WriteFile(path, content);
+  return path;
+}
+
+std::string Workspace::WriteLines(const std::string& name, const std::vector<std::string>& lines) const {
+  std::string content;
+  for (const auto& l : lines) content += l + "\n";
+  return WriteInput(name, content);
+}
+
+RunResult Workspace::Sluice(const std::vector<std::string>& args, RunOptions options) const {
+  std::vector<std::string> argv = {SluiceBin(), "-c", config_path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Run(argv, options);
+}
+
+RunResult Workspace::Load(const std::vector<std::string>& files) const {
+  std::vector<std::string> args = {"load"};
+  args.insert(args.end(), files.begin(), files.end());
+  return Sluice(args);
+}
+
+RunResult Workspace::Merge() const { return Sluice({"merge"}); }
+
+int64_t Workspace::Count(const std::string& table_or_query) const {
+  const bool is_query = table_or_query.find(' ') != std::string::npos;
+  const auto rows = Query(is_query ? table_or_query : "SELECT count(*) FROM " + table_or_query);
+  if (rows.empty() || rows[0].empty()) throw std::runtime_error("no result: " + table_or_query);
+  return rows[0][0].integer;
+}
+
+std::vector<std::string> Workspace::FinalRows(const std::string& columns) const {
+  std::vector<std::string> out;
+  for (const auto& r : Query(fmt::format("SELECT {} FROM accounting ORDER BY eventitemid, entryidentifier", columns)))
+    out.push_back(ToString(r));
+  return out;
+}
+
+std::optional<MergeLine> ParseMergeLine(const std::string& out, const std::string& type) {
+  const std::regex re(type + R"(: merged (\d+) staging rows into \w+: (\d+) inserted, (\d+) updated, (\d+) stale, )"
+                             R"((\d+) filtered, (\d+) rejected)");
+  std::smatch m;
+  if (!std::regex_search(out, m, re)) return std::nullopt;
+  MergeLine line;
+  line.staging_rows = std::stoll(m[1]);
+  line.inserted = std::stoll(m[2]);
+  line.updated = std::stoll(m[3]);
+  line.stale = std::stoll(m[4]);
+  line.filtered = std::stoll(m[5]);
+  line.rejected = std::stoll(m[6]);
+  return line;
+}
+
+std::string Quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string AccountingEvent(const std::string& item_id, const std::string& version, const std::string& entry_list,
+                            const std::string& extra) {
+  std::string s = R"({"TenantId": "T001", "ClientId": "CLIENT-01", "ClaimId": "CLM-1")";
+  if (!version.empty()) s += ", \"EventDateTime\": " + version;
+  if (!item_id.empty()) s += ", \"EventItemId\": " + item_id;
+  if (!entry_list.empty()) s += ", \"EntryList\": " + entry_list;
+  if (!extra.empty()) s += ", " + extra;
+  return s + "}";
+}
+
+std::string Entry(const std::string& entry_id, const std::string& amount, const std::string& extra) {
+  std::string s = "{";
+  if (!entry_id.empty()) s += "\"EntryIdentifier\": " + entry_id + ", ";
+  s += R"("DebitCredit": "Debit")";
+  if (!amount.empty()) s += ", \"Amount\": " + amount;
+  if (!extra.empty()) s += ", " + extra;
+  return s + "}";
+}
+
+}  // namespace sluice::testing

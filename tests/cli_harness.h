@@ -1,0 +1,150 @@
+// What the end-to-end and crash suites share: a temporary workspace with a
+// sluice.yaml, input files written plain, gzipped or zstd-compressed, the
+// real `sluice` binary run as a child process (stdout, stderr and exit code
+// captured, with a deadline so a hang fails the test instead of stalling it),
+// and the warehouse read back through the SQLite C API.
+//
+// The binary is $SLUICE_BIN and the repository $SLUICE_SOURCE_DIR (set by
+// CTest, see sluice_test() in the top-level CMakeLists.txt).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sluice::testing {
+
+std::string SluiceBin();
+std::string SourceDir();
+// The Accounting catalog of examples/accounting/sluice.yaml.
+std::string AccountingConfigYaml();
+
+// A fresh folder under $TMPDIR (or /tmp), removed with everything in it.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "sluice-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, std::string_view content);
+std::string Gzip(std::string_view content);
+std::string Zstd(std::string_view content);
+// Regular files under `dir`, recursively, as paths relative to it, sorted.
+std::vector<std::string> ListFiles(const std::string& dir);
+// Size of a file, or -1 when it does not exist.
+int64_t FileSize(const std::string& path);
+
+struct RunOptions {
+  std::string cwd;                                         // default: the test's cwd
+  std::vector<std::pair<std::string, std::string>> env;    // added to (or replacing in) the environment
+  bool keep_sluice_config_env = false;                     // else SLUICE_CONFIG is removed
+  std::chrono::milliseconds timeout = std::chrono::seconds(120);
+};
+
+struct RunResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, if any
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  std::string Describe() const;  // for failure messages
+};
+
+// A child process whose stdout and stderr go to files.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const RunOptions& options);
+  ~ChildProcess();  // kills and reaps a child still running
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Reaps the child if it has exited; true while it runs.
+  bool Running();
+  void Kill(int signal);
+  // Waits up to `timeout` (then kills it with SIGKILL and sets timed_out).
+  RunResult Wait(std::chrono::milliseconds timeout);
+
+ private:
+  bool Reap(bool block);
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool reaped_ = false;
+  TempDir io_;
+};
+
+RunResult Run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// One cell read back from SQLite.
+struct Cell {
+  int type = 0;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
+  std::string text;
+  double real = 0;
+  int64_t integer = 0;
+  bool is_null() const;
+  bool operator==(const Cell& o) const;
+};
+using Row = std::vector<Cell>;
+std::string ToString(const Row& row);
+
+// Runs `sql` on the SQLite file at `db_path` (read-only connection).
+std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql);
+
+// A temporary folder holding sluice.yaml (data_dir: data) and input files.
+class Workspace {
+ public:
+  explicit Workspace(const std::string& config_yaml = AccountingConfigYaml());
+
+  const std::string& dir() const { return dir_.path(); }
+  std::string config_path() const { return dir() + "/sluice.yaml"; }
+  std::string data_dir() const { return dir() + "/data"; }
+  std::string db_path() const { return data_dir() + "/warehouse.db"; }
+  std::string landing_dir() const { return data_dir() + "/landing"; }
+  void SetConfig(const std::string& yaml) const;
+
+  // Writes an input file under in/ and returns its path.
+  std::string WriteInput(const std::string& name, std::string_view content) const;
+  std::string WriteLines(const std::string& name, const std::vector<std::string>& lines) const;
+
+  // `sluice -c <config> args...`
+  RunResult Sluice(const std::vector<std::string>& args, RunOptions options = {}) const;
+  RunResult Load(const std::vector<std::string>& files) const;
+  RunResult Merge() const;
+
+  std::vector<Row> Query(const std::string& sql) const { return QueryDb(db_path(), sql); }
+  int64_t Count(const std::string& table_or_query) const;  // count(*) of a table, or a query's first integer
+  // The final table as text rows ("NULL" for NULL), ordered by its key.
+  std::vector<std::string> FinalRows(const std::string& columns = "*") const;
+
+ private:
+  TempDir dir_;
+};
+
+// Counts printed by `sluice merge` for the Accounting type.
+struct MergeLine {
+  int64_t staging_rows = -1, inserted = -1, updated = -1, stale = -1, filtered = -1, rejected = -1;
+};
+std::optional<MergeLine> ParseMergeLine(const std::string& out, const std::string& type = "Accounting");
+
+// One Accounting event as an NDJSON line. Arguments are JSON texts, so that
+// tests can pass null, numbers or invalid values; an empty `entry_list`
+// leaves EntryList out, and `extra` is appended to the top-level fields.
+std::string AccountingEvent(const std::string& item_id, const std::string& version, const std::string& entry_list,
+                            const std::string& extra = "");
+// One EntryList element; `extra` is appended to its fields.
+std::string Entry(const std::string& entry_id, const std::string& amount, const std::string& extra = "");
+std::string Quote(const std::string& text);  // a JSON string literal (no escaping beyond \" and \\)
+
+}  // namespace sluice::testing
