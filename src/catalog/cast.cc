@@ -267,12 +267,13 @@ bool ParseTimestamp(std::string_view s, int64_t* micros, std::string* error) {
   size_t pos = 0;
   int y, mo, d;
   if (!ParseDate(s, &pos, &y, &mo, &d, error)) {
-    *error = "expected an ISO-8601 timestamp (YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM])";
+    if (pos < 10) *error = "expected an ISO-8601 timestamp (YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM])";
     return false;
   }
   int h = 0, mi = 0, sec = 0;
   int64_t nanos = 0;
-  if (pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ')) {
+  const bool has_time = pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ');
+  if (has_time) {
     ++pos;
     if (!ReadDigits(s, &pos, 2, &h) || pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &mi)) {
       *error = "expected a time as HH:MM[:SS[.fraction]] after the date";
@@ -297,14 +298,15 @@ bool ParseTimestamp(std::string_view s, int64_t* micros, std::string* error) {
     if (sec > 59) { *error = fmt::format("second {} is out of range", sec); return false; }
   }
   int64_t offset_minutes = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+  if (has_time && pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
     ++pos;
-  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+  } else if (has_time && pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     const bool negative = s[pos++] == '-';
     int oh = 0, om = 0;
     if (!ReadDigits(s, &pos, 2, &oh)) { *error = "expected an offset as ±HH:MM or ±HHMM"; return false; }
-    if (pos < s.size() && s[pos] == ':') ++pos;
-    if (pos < s.size() && !ReadDigits(s, &pos, 2, &om)) {
+    const bool colon = pos < s.size() && s[pos] == ':';
+    if (colon) ++pos;
+    if ((colon || pos < s.size()) && !ReadDigits(s, &pos, 2, &om)) {
       *error = "expected an offset as ±HH:MM or ±HHMM";
       return false;
     }

@@ -1,4 +1,6 @@
 // sluice load [--type TYPE] FILE...
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -12,12 +14,19 @@ namespace {
 // the file name's leading word) is named after.
 const EventSpec* InferEvent(const Catalog& catalog, const std::string& file) {
   if (catalog.events.size() == 1) return &catalog.events[0];
+  // Case-insensitive: files are often named in lowercase (accounting-*.ndjson).
+  const auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
   const std::filesystem::path path(file);
   for (const auto& part : path.parent_path())
-    if (const EventSpec* e = catalog.Find(part.string())) return e;
+    for (const auto& e : catalog.events)
+      if (same(part.string(), e.name)) return &e;
   const std::string name = path.filename().string();
   for (const auto& e : catalog.events) {
-    if (name.size() > e.name.size() && name.compare(0, e.name.size(), e.name) == 0 &&
+    if (name.size() > e.name.size() && same(std::string_view(name).substr(0, e.name.size()), e.name) &&
         std::string_view("-_.").find(name[e.name.size()]) != std::string_view::npos)
       return &e;
   }
@@ -36,13 +45,13 @@ int RunLoad(const GlobalOptions& global, const std::string& type, const std::vec
   for (const auto& file : files) {
     const EventSpec* event = forced ? forced : InferEvent(session->config.catalog, file);
     if (event == nullptr) {
-      exit_code = ReportError(Status::InvalidArgument(
-          fmt::format("cannot tell the event type of '{}': pass --type", file)), kExitUsage);
+      exit_code = std::max(exit_code, ReportError(Status::InvalidArgument(fmt::format(
+                                          "cannot tell the event type of '{}': pass --type", file)), kExitUsage));
       continue;
     }
     auto outcome = loader.LoadFile(*event, file);
     if (!outcome.ok()) {
-      exit_code = ReportError(outcome.status().WithContext(fmt::format("loading '{}'", file)));
+      exit_code = std::max(exit_code, ReportError(outcome.status().WithContext(fmt::format("loading '{}'", file))));
       continue;
     }
     if (outcome->skipped) {
@@ -53,7 +62,8 @@ int RunLoad(const GlobalOptions& global, const std::string& type, const std::vec
     total_rows += outcome->rows;
     total_errors += outcome->errors;
     std::cout << fmt::format("{}: loaded {} rows into {}{}\n", file, outcome->rows, event->staging_table(),
-                             outcome->errors ? fmt::format(", {} bad lines in sluice_load_errors", outcome->errors)
+                             outcome->errors ? fmt::format(", {} bad {} in sluice_load_errors", outcome->errors,
+                                                           outcome->errors == 1 ? "line" : "lines")
                                              : "");
   }
   if (files.size() > 1)

@@ -163,15 +163,20 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
   CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "columns"}, where, problems);
 
   event->table = DefaultTableName(event->name);
+  YAML::Mark table_mark = name_node.Mark();  // a default table name is the event name's fault
+  const char* from_default = " (the default, from the event name: set 'table')";
   if (const auto t = node["table"]; t && IsScalar(t, "table", problems)) {
     event->table = t.Scalar();
-    if (!IsSqlName(event->table) || event->table.size() > 59)
-      problems->Add(t.Mark(), fmt::format("table name '{}' must be lowercase letters, digits and _, starting with "
-                                          "a letter or _ (at most 59, to leave room for _stg)", event->table));
-    else if (event->table.rfind("sluice_", 0) == 0)
-      problems->Add(t.Mark(), fmt::format("table name '{}' is reserved: names starting with sluice_ are sluice's own",
-                                          event->table));
+    table_mark = t.Mark();
+    from_default = "";
   }
+  if (!IsSqlName(event->table) || event->table.size() > 59)
+    problems->Add(table_mark, fmt::format("table name '{}'{} must be lowercase letters, digits and _, starting with "
+                                          "a letter or _ (at most 59, to leave room for _stg)",
+                                          event->table, from_default));
+  else if (event->table.rfind("sluice_", 0) == 0)
+    problems->Add(table_mark, fmt::format("table name '{}'{} is reserved: names starting with sluice_ are sluice's own",
+                                          event->table, from_default));
   if (const auto f = node["flatten"]) {
     event->flatten = ParseEventPath(f, "flatten", problems);
     if (event->flatten && event->flatten->relative_to_item)

@@ -138,7 +138,7 @@ TEST(Config, FlowMapTypeSplitAtTheCommaIsJoinedBack) {
   EXPECT_EQ(amount.path.segments[0].field, "Amount");
 }
 
-TEST(Config, FlowMapTypeSplitWorksWhatEverTheKeyOrder) {
+TEST(Config, FlowMapTypeSplitWorksWhateverTheKeyOrder) {
   const Config c = MustParse(std::string(kOrders) + "      amt: {type: number(12, 4), path: Amt}\n");
   const ColumnSpec& amt = c.catalog.events.at(0).columns.at(2);
   EXPECT_EQ(amt.type.ToString(), "number(12,4)");
@@ -291,6 +291,19 @@ TEST(Config, SluicePrefixedTableNamesAreReserved) {
 )");
   ASSERT_EQ(p.size(), 1u) << Join(p);
   EXPECT_TRUE(HasProblem(p, 3, 12, {"sluice_orders", "reserved"}));
+}
+
+TEST(Config, SluicePrefixedDefaultTableNameIsReserved) {
+  // No `table:`, so the table is the lowercased event name: sluice_runs.
+  const auto p = Problems(R"(events:
+  Sluice_Runs:
+    key: id
+    version: id
+    columns:
+      id: {path: Id, type: int}
+)");
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(Join(p).find("reserved"), std::string::npos) << Join(p);
 }
 
 TEST(Config, InvalidTableNameIsReported) {

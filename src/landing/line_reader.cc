@@ -34,7 +34,8 @@ Result<bool> LineReader::Next(Line* line) {
       line->text = std::string_view(start, len);
       if (!line->text.empty() && line->text.back() == '\r') line->text.remove_suffix(1);
       line->number = ++number_;
-      line->too_long = false;
+      line->too_long = line->text.size() > max_line_;
+      if (line->too_long) line->text = line->text.substr(0, std::min<size_t>(max_line_, 1024));
       begin_ += len + (nl ? 1 : 0);
       return true;
     }

@@ -11,6 +11,22 @@ struct PayloadExtractor::Node {
   std::vector<std::pair<int64_t, std::unique_ptr<Node>>> indexes;
   std::vector<int> slots;  // capture slots of the columns whose path ends here
   bool flatten = false;    // the array whose elements become rows
+  // Everything a value at this node may have captured: cleared before the
+  // node is walked, so that of duplicate keys in an object the last wins.
+  std::vector<int> subtree_slots;
+  bool subtree_has_flatten = false;
+
+  void Finalize() {
+    subtree_slots = slots;
+    subtree_has_flatten = flatten;
+    const auto add = [&](Node& child) {
+      child.Finalize();
+      subtree_slots.insert(subtree_slots.end(), child.subtree_slots.begin(), child.subtree_slots.end());
+      subtree_has_flatten |= child.subtree_has_flatten;
+    };
+    for (auto& [f, n] : fields) add(*n);
+    for (auto& [i, n] : indexes) add(*n);
+  }
 
   bool has_children() const { return !fields.empty() || !indexes.empty(); }
 
@@ -57,6 +73,8 @@ PayloadExtractor::PayloadExtractor(const EventSpec& event)
     n->slots.push_back(slot);
     column_slots_.emplace_back(item, slot);
   }
+  root_->Finalize();
+  item_root_->Finalize();
   top_.resize(top_slot_count_);
 }
 
@@ -158,6 +176,17 @@ Status PayloadExtractor::Walk(od::value value, const Node& node, int depth) {
   return Status::Ok();
 }
 
+void PayloadExtractor::Forget(const Node& node) {
+  for (int slot : node.subtree_slots) {
+    if (in_element_) elements_[(element_count_ - 1) * item_slot_count_ + static_cast<size_t>(slot)].reset();
+    else top_[static_cast<size_t>(slot)].reset();
+  }
+  if (node.subtree_has_flatten) {
+    element_count_ = 0;
+    elements_.clear();
+  }
+}
+
 Status PayloadExtractor::Descend(od::value value, od::json_type type, const Node& node, int depth) {
   if (node.flatten) {
     if (type != od::json_type::array) return Status::Ok();  // no rows
@@ -185,6 +214,7 @@ Status PayloadExtractor::Descend(od::value value, od::json_type type, const Node
         if (name != key) continue;
         od::value v;
         if (auto e = field.value().get(v)) return JsonError(e);
+        Forget(*child);
         RETURN_IF_ERROR(Walk(v, *child, depth));
         break;
       }

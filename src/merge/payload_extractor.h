@@ -49,6 +49,7 @@ class PayloadExtractor {
   Status Descend(simdjson::ondemand::value value, simdjson::ondemand::json_type type, const Node& node, int depth);
   Status Reparse(std::string_view raw, const Node& node, int depth);
   void Capture(const Node& node, const JsonScalar& scalar, int depth);
+  void Forget(const Node& node);  // drops what an earlier duplicate key captured
 
   bool flatten_;
   std::unique_ptr<Node> root_;

@@ -23,11 +23,17 @@ class SqliteStatement {
   ~SqliteStatement() { sqlite3_finalize(stmt_); }
 
   sqlite3_stmt* get() const { return stmt_; }
-  // Binds are 1-based, as in SQLite. Text is copied only if `transient`.
+  // Binds are 1-based, as in SQLite.
   void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void BindReal(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
   void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  // Copies the text: safe for temporaries.
   void BindText(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  // Does not copy: the caller keeps `v` alive until the statement has run
+  // (the hot paths, binding text that lives in a batch).
+  void BindTextView(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
 

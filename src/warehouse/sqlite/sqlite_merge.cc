@@ -13,7 +13,7 @@ void BindValue(SqliteStatement* stmt, int index, const Value& v, const std::stri
     case Value::Kind::kNull: stmt->BindNull(index); break;
     case Value::Kind::kInt: stmt->BindInt(index, v.int_value); break;
     case Value::Kind::kReal: stmt->BindReal(index, v.real_value); break;
-    case Value::Kind::kText: stmt->BindText(index, v.text(arena)); break;
+    case Value::Kind::kText: stmt->BindTextView(index, v.text(arena)); break;
   }
 }
 

@@ -23,10 +23,10 @@ class SqliteStagingLoad final : public StagingLoad {
   }
 
   Status Append(std::string_view payload, int64_t line) override {
-    insert_row_.BindText(1, payload);
-    insert_row_.BindText(2, source_);
+    insert_row_.BindTextView(1, payload);
+    insert_row_.BindTextView(2, source_);
     insert_row_.BindInt(3, line);
-    insert_row_.BindText(4, loaded_at_);
+    insert_row_.BindTextView(4, loaded_at_);
     return insert_row_.Run();
   }
 
