@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"sluice: business events in, clean warehouse tables out"};
   app.set_version_flag("--version", "sluice 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // -c works before or after the subcommand
   GlobalOptions global;
   app.add_option("-c,--config", global.config_path,
                  "the config file (default: $SLUICE_CONFIG, else ./sluice.yaml)");

@@ -21,8 +21,9 @@ std::string HexBlob(std::string_view bytes) {
 std::string JsonValue(const QueryCell& cell) {
   switch (cell.kind) {
     case QueryCell::Kind::kNull: return "null";
-    case QueryCell::Kind::kInt:
-    case QueryCell::Kind::kReal: return cell.text;
+    case QueryCell::Kind::kInt: return cell.text;
+    case QueryCell::Kind::kReal:  // JSON has no infinities or NaN
+      return cell.text.find_first_of("ni") == std::string::npos ? cell.text : "null";
     case QueryCell::Kind::kBlob: return JsonQuote(HexBlob(cell.text));
     case QueryCell::Kind::kText: return JsonQuote(cell.text);
   }
