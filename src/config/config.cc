@@ -1,7 +1,9 @@
 #include "config/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -236,13 +238,166 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
   }
 }
 
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  return fs::path(path).is_absolute() ? path : (fs::path(base_dir) / path).string();
+}
+
+void ParseHttp(const YAML::Node& node, const std::string& base_dir, HttpConfig* http, Problems* problems) {
+  if (!node.IsMap()) return problems->Add(node.Mark(), "http must be a map (listen, max_body, max_event, tls)");
+  CheckKeys(node, {"listen", "max_body", "max_event", "tls"}, "http", problems);
+  if (const auto l = node["listen"]; l && IsScalar(l, "http.listen", problems)) {
+    const std::string text = l.Scalar();
+    const size_t colon = text.rfind(':');
+    int port = -1;
+    if (colon != std::string::npos) {
+      const std::string port_text = text.substr(colon + 1);
+      auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+      if (ec != std::errc() || ptr != port_text.data() + port_text.size()) port = -1;
+    }
+    std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty() || port < 0 || port > 65535) {
+      problems->Add(l.Mark(), fmt::format("http.listen '{}' must be HOST:PORT, as in 127.0.0.1:8080 or [::1]:8080", text));
+    } else {
+      http->host = host;
+      http->port = port;
+    }
+  }
+  for (auto [key, target] : {std::pair{"max_body", &http->max_body}, std::pair{"max_event", &http->max_event}}) {
+    const auto v = node[key];
+    if (!v || !IsScalar(v, fmt::format("http.{}", key), problems)) continue;
+    auto bytes = ParseByteSize(v.Scalar());
+    if (!bytes.ok() || *bytes == 0) problems->Add(v.Mark(), fmt::format("http.{}: {}", key, bytes.ok() ? "must be above 0" : bytes.status().message()));
+    else *target = *bytes;
+  }
+  if (const auto t = node["tls"]) {
+    if (!t.IsMap()) return problems->Add(t.Mark(), "http.tls must be a map {cert: PATH, key: PATH}");
+    CheckKeys(t, {"cert", "key"}, "http.tls", problems);
+    if (!t["cert"] || !t["key"]) return problems->Add(t.Mark(), "http.tls needs both cert and key");
+    if (IsScalar(t["cert"], "http.tls.cert", problems)) http->tls_cert = Resolve(base_dir, t["cert"].Scalar());
+    if (IsScalar(t["key"], "http.tls.key", problems)) http->tls_key = Resolve(base_dir, t["key"].Scalar());
+  }
+}
+
+void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKey>* keys, Problems* problems) {
+  if (!node.IsMap()) return problems->Add(node.Mark(), "auth must be a map (keys)");
+  CheckKeys(node, {"keys"}, "auth", problems);
+  const auto list = node["keys"];
+  if (!list) return;
+  if (!list.IsSequence()) return problems->Add(list.Mark(), "auth.keys must be a list of {name, sha256, types}");
+  static const std::regex kHex("[0-9a-f]{64}");
+  std::set<std::string> names;
+  for (const auto& k : list) {
+    if (!k.IsMap()) {
+      problems->Add(k.Mark(), "each auth key must be a map {name, sha256, types}");
+      continue;
+    }
+    CheckKeys(k, {"name", "sha256", "types"}, "an auth key", problems);
+    ApiKey key;
+    if (!k["name"] || !IsScalar(k["name"], "name", problems)) problems->Add(k.Mark(), "an auth key needs a name");
+    else key.name = k["name"].Scalar();
+    if (!key.name.empty() && !names.insert(key.name).second)
+      problems->Add(k["name"].Mark(), fmt::format("auth key '{}' is declared twice", key.name));
+    if (!k["sha256"] || !IsScalar(k["sha256"], "sha256", problems)) {
+      problems->Add(k.Mark(), fmt::format("auth key '{}' needs a sha256 (run: sluice keys new NAME)", key.name));
+    } else {
+      key.sha256 = k["sha256"].Scalar();
+      std::transform(key.sha256.begin(), key.sha256.end(), key.sha256.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (!std::regex_match(key.sha256, kHex))
+        problems->Add(k["sha256"].Mark(), fmt::format("sha256 of auth key '{}' must be 64 hex digits", key.name));
+    }
+    if (const auto t = k["types"]) {
+      std::vector<YAML::Node> items;
+      if (t.IsSequence()) for (const auto& i : t) items.push_back(i);
+      else items.push_back(t);
+      for (const auto& i : items) {
+        if (!IsScalar(i, "a type", problems)) continue;
+        if (!catalog.Find(i.Scalar()))
+          problems->Add(i.Mark(), fmt::format("auth key '{}' allows type '{}', which is not in events", key.name,
+                                              i.Scalar()));
+        key.types.push_back(i.Scalar());
+      }
+    }
+    keys->push_back(std::move(key));
+  }
+}
+
+void ParseLanding(const YAML::Node& node, LandingConfig* landing, Problems* problems) {
+  if (!node.IsMap()) return problems->Add(node.Mark(), "landing must be a map (roll_interval, roll_size, max_backlog)");
+  CheckKeys(node, {"roll_interval", "roll_size", "max_backlog"}, "landing", problems);
+  if (const auto v = node["roll_interval"]; v && IsScalar(v, "landing.roll_interval", problems)) {
+    auto micros = ParseDurationMicros(v.Scalar());
+    if (!micros.ok() || *micros <= 0) problems->Add(v.Mark(), fmt::format("landing.roll_interval: {}", micros.ok() ? "must be above 0" : micros.status().message()));
+    else landing->roll_interval_micros = *micros;
+  }
+  for (auto [key, target] : {std::pair{"roll_size", &landing->roll_size}, std::pair{"max_backlog", &landing->max_backlog}}) {
+    const auto v = node[key];
+    if (!v || !IsScalar(v, fmt::format("landing.{}", key), problems)) continue;
+    auto bytes = ParseByteSize(v.Scalar());
+    if (!bytes.ok() || *bytes == 0) problems->Add(v.Mark(), fmt::format("landing.{}: {}", key, bytes.ok() ? "must be above 0" : bytes.status().message()));
+    else *target = *bytes;
+  }
+}
+
 }  // namespace
+
+Result<size_t> ParseByteSize(std::string_view text) {
+  size_t i = 0;
+  uint64_t value = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (value > (UINT64_MAX - 9) / 10) return Status::InvalidArgument(fmt::format("'{}' is too large", text));
+    value = value * 10 + static_cast<uint64_t>(text[i++] - '0');
+  }
+  std::string unit(text.substr(i));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  static const std::map<std::string, uint64_t> kUnits = {
+      {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+      {"KB", 1000}, {"MB", 1000'000}, {"GB", 1000'000'000}};
+  auto it = kUnits.find(unit);
+  if (i == 0 || it == kUnits.end())
+    return Status::InvalidArgument(fmt::format("'{}' is not a size (write e.g. 64MiB, 512KiB, 1GB or bytes)", text));
+  if (value > SIZE_MAX / it->second) return Status::InvalidArgument(fmt::format("'{}' is too large", text));
+  return static_cast<size_t>(value * it->second);
+}
+
+Result<int64_t> ParseDurationMicros(std::string_view text) {
+  size_t i = 0;
+  int64_t value = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (value > 1'000'000'000) return Status::InvalidArgument(fmt::format("'{}' is too long", text));
+    value = value * 10 + (text[i++] - '0');
+  }
+  const std::string_view unit = text.substr(i);
+  static const std::map<std::string_view, int64_t> kUnits = {
+      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}};
+  auto it = kUnits.find(unit);
+  if (i == 0 || it == kUnits.end())
+    return Status::InvalidArgument(fmt::format("'{}' is not a duration (write e.g. 5s, 250ms, 2m, 1h)", text));
+  return value * it->second;
+}
 
 const std::vector<std::string>& ConfigKeys() {
   static const std::vector<std::string> kKeys = {
       "data_dir",
       "warehouse",
       "warehouse.backend",
+      "http",
+      "http.listen",
+      "http.max_body",
+      "http.max_event",
+      "http.tls",
+      "http.tls.cert",
+      "http.tls.key",
+      "auth",
+      "auth.keys",
+      "auth.keys[].name",
+      "auth.keys[].sha256",
+      "auth.keys[].types",
+      "landing",
+      "landing.roll_interval",
+      "landing.roll_size",
+      "landing.max_backlog",
       "events",
       "events.<name>.table",
       "events.<name>.flatten",
@@ -281,7 +436,8 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     return problems.ToStatus();
   }
   try {
-    CheckKeys(root, {"data_dir", "warehouse", "events"}, "the config", &problems);
+    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events"}, "the config", &problems);
+
     std::string data_dir = "data";
     if (const auto d = root["data_dir"]; d && IsScalar(d, "data_dir", &problems)) data_dir = d.Scalar();
     config.data_dir = fs::path(data_dir).is_absolute() ? data_dir : (fs::path(config.base_dir) / data_dir).string();
@@ -319,6 +475,10 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
         config.catalog.events.push_back(std::move(event));
       }
     }
+    // After events: auth keys may name only event types the catalog has.
+    if (const auto h = root["http"]) ParseHttp(h, config.base_dir, &config.http, &problems);
+    if (const auto a = root["auth"]) ParseAuth(a, config.catalog, &config.keys, &problems);
+    if (const auto l = root["landing"]) ParseLanding(l, &config.landing, &problems);
   } catch (const YAML::Exception& e) {
     problems.Add(e.mark, e.msg);
   }

@@ -18,11 +18,36 @@ struct WarehouseConfig {
   std::string backend = "sqlite";  // the embedded default
 };
 
+// `sluice serve`'s HTTP listener.
+struct HttpConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  size_t max_body = 16u << 20;  // bytes of a request body (after decompression too)
+  size_t max_event = 1u << 20;  // bytes of one event
+  std::string tls_cert;         // PEM; TLS is on when both are set
+  std::string tls_key;
+};
+
+struct ApiKey {
+  std::string name;
+  std::string sha256;              // lowercase hex of SHA-256(key)
+  std::vector<std::string> types;  // event types it may post; empty: all
+};
+
+struct LandingConfig {
+  int64_t roll_interval_micros = 5'000'000;  // seal an open file after this long
+  size_t roll_size = 64u << 20;              // or once it is this big
+  size_t max_backlog = 1u << 30;             // bytes landed but not yet loaded before 503s
+};
+
 struct Config {
   std::string path;      // the config file as found
   std::string base_dir;  // its folder: relative paths in the file start here
   std::string data_dir;  // landing files and the embedded warehouse
   WarehouseConfig warehouse;
+  HttpConfig http;
+  std::vector<ApiKey> keys;  // auth.keys
+  LandingConfig landing;
   Catalog catalog;
 
   std::string sqlite_path() const { return data_dir + "/warehouse.db"; }
@@ -40,6 +65,10 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path);
 // (e.g. "events.<name>.columns.<name>.type"). docs/configuration.md must
 // describe each; a test holds the two together.
 const std::vector<std::string>& ConfigKeys();
+
+// "64MiB", "512KiB", "1GB", "1000" → bytes; "5s", "250ms", "2m", "1h" → microseconds.
+Result<size_t> ParseByteSize(std::string_view text);
+Result<int64_t> ParseDurationMicros(std::string_view text);
 
 // Reads the file at `path`, then ParseConfig.
 Result<Config> LoadConfig(const std::string& path);

@@ -1,7 +1,5 @@
 #include "loader/loader.h"
 
-#include <xxhash.h>
-
 #include <filesystem>
 #include <vector>
 
@@ -9,6 +7,7 @@
 
 #include "base/clock.h"
 #include "landing/byte_source.h"
+#include "landing/land_copy.h"
 #include "landing/landed_file_writer.h"
 #include "landing/layout.h"
 #include "landing/line_reader.h"
@@ -17,8 +16,6 @@ namespace sluice {
 namespace {
 
 static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "lines must carry simdjson's padding");
-
-std::string Hex128(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
 
 bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r") == std::string_view::npos;
@@ -37,41 +34,27 @@ std::string_view TypeName(simdjson::dom::element_type t) {
   }
 }
 
-// Streams a file's content through `fn(data, size)`, and returns its checksum.
-template <typename Fn>
-Result<std::string> StreamContent(const std::string& path, Fn&& fn) {
-  ASSIGN_OR_RETURN(auto source, OpenByteSource(path));
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  std::vector<char> buf(1 << 20);
-  Status status;
-  while (true) {
-    auto got = source->Read(buf.data(), buf.size());
-    if (!got.ok()) { status = got.status(); break; }
-    if (*got == 0) break;
-    XXH3_128bits_update(state, buf.data(), *got);
-    status = fn(buf.data(), *got);
-    if (!status.ok()) break;
-  }
-  const XXH128_hash_t digest = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
-  if (!status.ok()) return status;
-  return Hex128(digest);
-}
-
 }  // namespace
 
-Result<std::string> ContentChecksum(const std::string& path) {
-  return StreamContent(path, [](const char*, size_t) { return Status::Ok(); });
-}
-
 Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& path) {
+  // A file that is already in the landing zone (a sealed file, or one loaded
+  // before) is loaded where it is: copying it would make a second record.
+  std::error_code ec;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  const std::filesystem::path landing = std::filesystem::weakly_canonical(config_.landing_dir(), ec);
+  const std::string relative_to_landing = canonical.lexically_relative(landing).string();
+  if (!ec && !relative_to_landing.empty() && relative_to_landing.rfind("..", 0) != 0 &&
+      relative_to_landing.rfind(kOpenFolder, 0) != 0) {
+    ASSIGN_OR_RETURN(std::string checksum, ContentChecksum(path));
+    const std::string landed_as =
+        canonical.lexically_relative(std::filesystem::weakly_canonical(config_.data_dir, ec)).string();
+    return LoadLandedFile(event, path, landed_as, checksum);
+  }
   LandedFileWriter writer;
   const std::string dir = LandingPartitionDir(config_.landing_dir(), event.name, NowMicros(), kLoadTenant);
   RETURN_IF_ERROR(writer.Open(dir));
-  ASSIGN_OR_RETURN(std::string checksum, StreamContent(path, [&](const char* data, size_t n) {
-                     return writer.Write(std::string_view(data, n));
-                   }));
+  ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(path, &writer));
+  const std::string& checksum = copied.checksum;
   ASSIGN_OR_RETURN(bool loaded, warehouse_->IsLoaded(event.name, checksum));
   if (loaded) {
     writer.Abort();
@@ -89,6 +72,13 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
 
 Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::string& original_path,
                                            const std::string& landed_as, const std::string& checksum) {
+  ASSIGN_OR_RETURN(bool loaded, warehouse_->IsLoaded(event.name, checksum));
+  if (loaded) {
+    LoadOutcome outcome;
+    outcome.skipped = true;
+    outcome.checksum = checksum;
+    return outcome;
+  }
   ASSIGN_OR_RETURN(auto source, OpenByteSource(config_.data_dir + "/" + landed_as));
   LineReader lines(std::move(source));
   ASSIGN_OR_RETURN(auto load, warehouse_->BeginLoad(event, landed_as, original_path));

@@ -45,7 +45,4 @@ class Loader {
   Warehouse* warehouse_;
 };
 
-// XXH3-128 of a file's uncompressed content, as 32 hex digits.
-Result<std::string> ContentChecksum(const std::string& path);
-
 }  // namespace sluice

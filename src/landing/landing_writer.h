@@ -1,0 +1,105 @@
+// The landing zone's writer: accepted events → open files → sealed files.
+//
+// Group commit: requests queue up while the previous batch is being synced;
+// the flusher thread then appends the whole queue to the open file of each
+// event's partition (type, arrival day UTC, tenant), fdatasyncs each touched
+// file once, and only then completes the requests. One fsync covers every
+// request that arrived meanwhile.
+//
+// A batch that cannot be written or synced (disk full) fails as a whole:
+// its bytes are truncated away and its requests get Unavailable, so nothing
+// unacknowledged stays half-written. Open files roll on roll_interval or
+// roll_size and are sealed on a second thread (see sealer.h), so compression
+// never delays an acknowledgement.
+//
+// Thread-safe. Land() never blocks on I/O.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/metrics.h"
+#include "config/config.h"
+#include "landing/event_lander.h"
+#include "landing/ready_queue.h"
+#include "landing/sealer.h"
+
+namespace sluice {
+
+class LandingWriter final : public EventLander {
+ public:
+  LandingWriter(const Config& config, MetricsRegistry* metrics);
+  ~LandingWriter() override;
+
+  // Seals what a crash left in open files, then starts the threads.
+  Result<RecoveryReport> Start();
+  void Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) override;
+  bool Ready() const override;
+  // Refuses new events, lands the queued ones, seals every open file, joins.
+  void Stop();
+
+  ReadyQueue* ready_queue() { return &queue_; }
+  // Runs after each sealed file, on the sealing thread: wakes the pipeline.
+  void SetSealedListener(std::function<void()> listener) { sealed_listener_ = std::move(listener); }
+  // The pipeline reports bytes it has loaded: the backlog shrinks by them.
+  void Loaded(uint64_t bytes) { backlog_bytes_ -= static_cast<int64_t>(bytes); }
+  int64_t backlog_bytes() const { return backlog_bytes_.load(); }
+
+ private:
+  struct Pending {
+    std::string type;
+    std::vector<IncomingEvent> events;
+    LandedCallback done;
+  };
+  struct OpenFile {
+    std::string path;
+    int fd = -1;
+    int64_t opened_micros = 0;
+    uint64_t synced_size = 0;  // bytes fdatasync'd: everything acknowledged
+    std::string buffer;        // this batch's bytes
+  };
+
+  void FlushLoop();
+  void SealLoop();
+  void FlushBatch(std::vector<Pending>* batch);
+  Status WriteAndSync(const std::vector<OpenFile*>& files);
+  Result<OpenFile*> FileFor(const std::string& type, const std::string& tenant, int64_t now);
+  // Hands due (or, with `all`, every) open files to the sealer; returns the next deadline.
+  int64_t RollDue(int64_t now, bool all);
+
+  const Config& config_;
+  const std::string landing_dir_;
+  ReadyQueue queue_;
+  Sealer sealer_;
+  std::function<void()> sealed_listener_;
+  std::atomic<int64_t> backlog_bytes_{0};
+  std::atomic<uint64_t> next_seq_;
+
+  std::mutex mu_;  // guards pending_, stopping_, to_seal_, sealing_done_
+  std::condition_variable flush_cv_;
+  std::condition_variable seal_cv_;
+  std::vector<Pending> pending_;
+  std::deque<std::string> to_seal_;
+  bool stopping_ = false;
+  bool flusher_done_ = false;
+
+  std::map<std::string, OpenFile> open_;  // flusher thread only
+
+  Counter& fsyncs_;
+  Counter& sealed_;
+  Counter& landed_bytes_;
+  Counter& write_errors_;
+  Counter& seal_errors_;
+  std::thread flusher_;
+  std::thread sealing_;
+};
+
+}  // namespace sluice

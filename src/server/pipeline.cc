@@ -1,0 +1,130 @@
+#include "server/pipeline.h"
+
+#include <charconv>
+#include <filesystem>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "loader/loader.h"
+#include "merge/merge_run.h"
+
+namespace sluice {
+namespace {
+constexpr auto kIdleInterval = std::chrono::seconds(1);
+
+// A ready marker is named after its sealing time in microseconds.
+int64_t SealedMicros(const ReadyFile& f) {
+  const std::string name = std::filesystem::path(f.marker).stem().string();
+  int64_t micros = 0;
+  std::from_chars(name.data(), name.data() + name.size(), micros);
+  return micros;
+}
+}  // namespace
+
+Pipeline::Pipeline(const Config& config, Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics)
+    : config_(config),
+      warehouse_(warehouse),
+      landing_(landing),
+      files_loaded_(metrics->GetCounter("sluice_loader_files_total", "landed files loaded into staging")),
+      rows_loaded_(metrics->GetCounter("sluice_loader_rows_total", "staging rows loaded")),
+      load_errors_(metrics->GetCounter("sluice_loader_bad_lines_total", "lines that went to sluice_load_errors")),
+      rows_merged_(metrics->GetCounter("sluice_merge_rows_total", "final-table rows inserted or updated")),
+      merge_errors_(metrics->GetCounter("sluice_merge_rejected_total", "rows rejected into sluice_merge_errors")),
+      pipeline_failures_(metrics->GetCounter("sluice_pipeline_failures_total", "load or merge cycles that failed")),
+      merge_lag_(metrics->GetGauge("sluice_merge_lag_rows", "staging rows loaded but not yet merged")) {
+  for (const auto& e : config.catalog.events) unmerged_types_.insert(e.name);  // merge leftovers at start
+  metrics->AddCallbackGauge("sluice_freshness_seconds", "now minus the sealing time of the newest merged events",
+                            [this] {
+                              const int64_t newest = newest_merged_micros_.load();
+                              return newest == 0 ? 0.0 : static_cast<double>(NowMicros() - newest) / 1e6;
+                            });
+}
+
+Pipeline::~Pipeline() { DrainAndStop(); }
+
+void Pipeline::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void Pipeline::Wake() {
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_ = true;
+  cv_.notify_one();
+}
+
+void Pipeline::DrainAndStop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    draining_ = true;
+    wake_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Pipeline::Loop() {
+  int failures_in_a_row = 0;
+  while (true) {
+    bool draining;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, kIdleInterval, [this] { return wake_; });
+      wake_ = false;
+      draining = draining_;
+    }
+    const bool ok = Cycle();
+    failures_in_a_row = ok ? 0 : failures_in_a_row + 1;
+    if (draining && (ok || failures_in_a_row >= 5)) {
+      if (!ok) Log("pipeline")->error("stopping with work left; it is kept and loads on the next start");
+      return;
+    }
+  }
+}
+
+bool Pipeline::Cycle() {
+  auto ready = landing_->ready_queue()->List();
+  if (!ready.ok()) {
+    Log("pipeline")->error("{}", ready.status().message());
+    pipeline_failures_.Add();
+    return false;
+  }
+  Loader loader(config_, warehouse_);
+  int64_t newest_loaded = 0;
+  for (const ReadyFile& f : *ready) {
+    const EventSpec* event = config_.catalog.Find(f.event_type);
+    if (event == nullptr) {
+      Log("pipeline")->warn("{} is for event type '{}', which the catalog no longer has; left in place", f.landed_as,
+                            f.event_type);
+      continue;
+    }
+    auto outcome = loader.LoadLandedFile(*event, f.landed_as, f.landed_as, f.checksum);
+    if (!outcome.ok()) {
+      Log("pipeline")->warn("loading {} failed, will retry: {}", f.landed_as, outcome.status().message());
+      pipeline_failures_.Add();
+      return false;  // keep sealing order: later files wait
+    }
+    if (Status st = landing_->ready_queue()->Remove(f); !st.ok()) Log("pipeline")->warn("{}", st.message());
+    landing_->Loaded(f.bytes);
+    files_loaded_.Add();
+    rows_loaded_.Add(outcome->rows);
+    load_errors_.Add(outcome->errors);
+    merge_lag_.Set(merge_lag_.value() + static_cast<double>(outcome->rows));
+    newest_loaded = std::max(newest_loaded, SealedMicros(f));
+    unmerged_types_.insert(event->name);
+  }
+  for (auto it = unmerged_types_.begin(); it != unmerged_types_.end();) {
+    const EventSpec* event = config_.catalog.Find(*it);
+    auto counts = RunMerge(warehouse_, *event);
+    if (!counts.ok()) {
+      Log("pipeline")->warn("merging {} failed, will retry: {}", *it, counts.status().message());
+      pipeline_failures_.Add();
+      return false;
+    }
+    rows_merged_.Add(counts->inserted + counts->updated);
+    merge_errors_.Add(counts->rejected);
+    it = unmerged_types_.erase(it);
+  }
+  merge_lag_.Set(0);
+  if (newest_loaded > 0) newest_merged_micros_ = newest_loaded;
+  return true;
+}
+
+}  // namespace sluice
