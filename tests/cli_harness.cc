@@ -10,6 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -30,23 +31,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string RequiredEnv(const char* name) {
+// CTest sets the variable; the value CMake compiled in is the fallback, so a
+// test binary also runs by hand.
+std::string EnvOr(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0')
-    throw std::runtime_error(fmt::format("${} is not set: run the tests through CTest", name));
-  return v;
+  if (v != nullptr && *v != '\0') return v;
+  if (fallback != nullptr && *fallback != '\0') return fallback;
+  throw std::runtime_error(fmt::format("${} is not set: run the tests through CTest", name));
 }
+
+#ifndef SLUICE_TEST_BIN
+#define SLUICE_TEST_BIN ""
+#endif
+#ifndef SLUICE_TEST_SOURCE_DIR
+#define SLUICE_TEST_SOURCE_DIR ""
+#endif
 
 }  // namespace
 
-std::string SluiceBin() { return RequiredEnv("SLUICE_BIN"); }
-std::string SourceDir() { return RequiredEnv("SLUICE_SOURCE_DIR"); }
+std::string SluiceBin() { return EnvOr("SLUICE_BIN", SLUICE_TEST_BIN); }
+std::string SourceDir() { return EnvOr("SLUICE_SOURCE_DIR", SLUICE_TEST_SOURCE_DIR); }
 
 std::string AccountingConfigYaml() { return ReadFile(SourceDir() + "/examples/accounting/sluice.yaml"); }
 
-TempDir::TempDir(const std::string& prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = fmt::format("{}/{}-XXXXXX", base && *base ? base : "/tmp", prefix);
+TempDir::TempDir(const std::string& prefix, const std::string& base) {
+  const char* env = std::getenv("TMPDIR");
+  const std::string parent = !base.empty() ? base : env && *env ? env : "/tmp";
+  std::string pattern = fmt::format("{}/{}-XXXXXX", parent, prefix);
   if (::mkdtemp(pattern.data()) == nullptr)
     throw std::runtime_error(fmt::format("mkdtemp {}: {}", pattern, std::strerror(errno)));
   path_ = pattern;
@@ -210,7 +221,7 @@ RunResult ChildProcess::Wait(std::chrono::milliseconds timeout) {
   return result;
 }
 
-RunResult Run(const std::vector<std::string>& argv, const RunOptions& options) {
+RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options) {
   ChildProcess child(argv, options);
   return child.Wait(options.timeout);
 }
@@ -236,7 +247,8 @@ std::string ToString(const Row& row) {
   return s;
 }
 
-std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql) {
+std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
+                         const std::vector<std::pair<std::string, std::string>>& attach) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
@@ -244,6 +256,16 @@ std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql) {
     throw std::runtime_error(fmt::format("open {}: {}", db_path, msg));
   }
   sqlite3_busy_timeout(db, 30'000);
+  for (const auto& [schema, path] : attach) {
+    char* quoted = sqlite3_mprintf("ATTACH DATABASE %Q AS %Q", path.c_str(), schema.c_str());
+    const int rc = sqlite3_exec(db, quoted, nullptr, nullptr, nullptr);
+    sqlite3_free(quoted);
+    if (rc != SQLITE_OK) {
+      const std::string msg = sqlite3_errmsg(db);
+      sqlite3_close(db);
+      throw std::runtime_error(fmt::format("attach {}: {}", path, msg));
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
     const std::string msg = sqlite3_errmsg(db);
@@ -292,7 +314,7 @@ std::string Workspace::WriteLines(const std::string& name, const std::vector<std
 RunResult Workspace::Sluice(const std::vector<std::string>& args, RunOptions options) const {
   std::vector<std::string> argv = {SluiceBin(), "-c", config_path()};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, options);
+  return RunProcess(argv, options);
 }
 
 RunResult Workspace::Load(const std::vector<std::string>& files) const {
@@ -349,6 +371,33 @@ std::string AccountingEvent(const std::string& item_id, const std::string& versi
   if (!entry_list.empty()) s += ", \"EntryList\": " + entry_list;
   if (!extra.empty()) s += ", " + extra;
   return s + "}";
+}
+
+std::string LargeAccountingFile(int events, int bad_line_every) {
+  std::string out;
+  out.reserve(static_cast<size_t>(events) * 900);
+  for (int i = 0; i < events; ++i) {
+    if (bad_line_every > 0 && i % bad_line_every == bad_line_every - 1) {
+      out += "{\"EventItemId\": \"broken\n";
+      continue;
+    }
+    fmt::format_to(std::back_inserter(out),
+                   R"({{"TenantId": "T{:03}", "ClientId": "CLIENT-{:05}", "ClaimId": "CLM-{:07}", "DisputeId": )"
+                   R"("DSP-{:07}", "ExecutionMethod": "Manual", "StepIdentifier": "STEP-{}", "EventDateTime": )"
+                   R"("2026-01-{:02}T10:{:02}:{:02}Z", "EventIdentifier": "EVT-{:08}", "EventItemId": "ITEM-{:07}", )"
+                   R"("EntryList": [)",
+                   i % 7, i % 1000, i, i, i % 9, 1 + i % 28, (i / 60) % 60, i % 60, i, i % 250'000);
+    for (int k = 0; k < 2; ++k) {
+      fmt::format_to(std::back_inserter(out),
+                     R"({}{{"EntryIdentifier": "ENT-{}", "PerformedOn": "2026-01-01T10:00:00.250Z", )"
+                     R"("PerformedByOperatorID": "op.alice", "ExecutedOn": "2026-01-01T05:00:00-05:00", )"
+                     R"("ExecutedByOperatorID": "op.bob", "CollectionName": "Ledger", "DebitCredit": "Debit", )"
+                     R"("Amount": {}, "Reason": "Provisional credit {}"}})",
+                     k ? ", " : "", k, i % 997 == 0 ? "\"oops\"" : fmt::format("\"{}.{:02}\"", i % 100'000, k), i);
+    }
+    out += "]}\n";
+  }
+  return out;
 }
 
 std::string Entry(const std::string& entry_id, const std::string& amount, const std::string& extra) {

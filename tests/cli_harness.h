@@ -14,8 +14,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace sluice::testing {
 
@@ -27,7 +30,8 @@ std::string AccountingConfigYaml();
 // A fresh folder under $TMPDIR (or /tmp), removed with everything in it.
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "sluice-test");
+  // Under `base` when given, else $TMPDIR, else /tmp.
+  explicit TempDir(const std::string& prefix = "sluice-test", const std::string& base = "");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -85,7 +89,7 @@ class ChildProcess {
   TempDir io_;
 };
 
-RunResult Run(const std::vector<std::string>& argv, const RunOptions& options = {});
+RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 // One cell read back from SQLite.
 struct Cell {
@@ -99,8 +103,10 @@ struct Cell {
 using Row = std::vector<Cell>;
 std::string ToString(const Row& row);
 
-// Runs `sql` on the SQLite file at `db_path` (read-only connection).
-std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql);
+// Runs `sql` on the SQLite file at `db_path` (read-only connection), with
+// the databases of `attach` (schema name, path) attached first.
+std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
+                         const std::vector<std::pair<std::string, std::string>>& attach = {});
 
 // A temporary folder holding sluice.yaml (data_dir: data) and input files.
 class Workspace {
@@ -143,8 +149,17 @@ std::optional<MergeLine> ParseMergeLine(const std::string& out, const std::strin
 // leaves EntryList out, and `extra` is appended to the top-level fields.
 std::string AccountingEvent(const std::string& item_id, const std::string& version, const std::string& entry_list,
                             const std::string& extra = "");
+// `events` Accounting events of ~900 bytes, two entries each, keys repeating
+// every 250k events, every 997th with a bad amount; every `bad_line_every`-th
+// line (0: none) is not JSON.
+std::string LargeAccountingFile(int events, int bad_line_every);
+
 // One EntryList element; `extra` is appended to its fields.
 std::string Entry(const std::string& entry_id, const std::string& amount, const std::string& extra = "");
 std::string Quote(const std::string& text);  // a JSON string literal (no escaping beyond \" and \\)
+
+// Fails the current test (non-fatally) unless `result` exited 0.
+#define EXPECT_RUN_OK(result) EXPECT_EQ((result).exit_code, 0) << (result).Describe()
+#define ASSERT_RUN_OK(result) ASSERT_EQ((result).exit_code, 0) << (result).Describe()
 
 }  // namespace sluice::testing

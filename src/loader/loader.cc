@@ -55,8 +55,8 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   RETURN_IF_ERROR(writer.Open(dir));
   ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(path, &writer));
   const std::string& checksum = copied.checksum;
-  ASSIGN_OR_RETURN(bool loaded, warehouse_->IsLoaded(event.name, checksum));
-  if (loaded) {
+  ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
+  if (loaded_as) {
     writer.Abort();
     LoadOutcome outcome;
     outcome.skipped = true;
@@ -67,13 +67,20 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   RETURN_IF_ERROR(writer.Finish(name));
   const std::string landed_as =
       std::filesystem::path(dir + "/" + name).lexically_relative(config_.data_dir).string();
-  return LoadLandedFile(event, path, landed_as, checksum);
+  ASSIGN_OR_RETURN(LoadOutcome outcome, LoadLandedFile(event, path, landed_as, checksum));
+  if (outcome.skipped) {
+    // Another load of the same content won the race: keep only the copy the
+    // load history names, so the landing zone holds each content once.
+    ASSIGN_OR_RETURN(auto winner, warehouse_->LoadedAs(event.name, checksum));
+    if (winner && *winner != landed_as) std::filesystem::remove(config_.data_dir + "/" + landed_as);
+  }
+  return outcome;
 }
 
 Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::string& original_path,
                                            const std::string& landed_as, const std::string& checksum) {
-  ASSIGN_OR_RETURN(bool loaded, warehouse_->IsLoaded(event.name, checksum));
-  if (loaded) {
+  ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
+  if (loaded_as) {
     LoadOutcome outcome;
     outcome.skipped = true;
     outcome.checksum = checksum;

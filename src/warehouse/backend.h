@@ -113,7 +113,9 @@ class Warehouse {
   // would lose data: dropped columns, changed types or keys.
   virtual Status Prepare(const Catalog& catalog) = 0;
 
-  virtual Result<bool> IsLoaded(const std::string& event_type, const std::string& checksum) = 0;
+  // Where the content with `checksum` was landed when it was loaded for this
+  // event type (sluice_load_history.landed_as); nullopt if it was not loaded.
+  virtual Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) = 0;
   // `source` is the landed file the rows come from (staging's source column);
   // `file` is the file as the user named it (sluice_load_errors' file column).
   virtual Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,

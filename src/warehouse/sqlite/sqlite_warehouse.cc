@@ -60,11 +60,15 @@ Result<std::unique_ptr<Warehouse>> SqliteWarehouse::Open(const std::string& path
   return std::unique_ptr<Warehouse>(new SqliteWarehouse(std::move(db)));
 }
 
-Result<bool> SqliteWarehouse::IsLoaded(const std::string& event_type, const std::string& checksum) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT 1 FROM sluice_load_history WHERE event_type = ? AND checksum = ?"));
+Result<std::optional<std::string>> SqliteWarehouse::LoadedAs(const std::string& event_type,
+                                                              const std::string& checksum) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT coalesce(landed_as, '') FROM sluice_load_history "
+                                          "WHERE event_type = ? AND checksum = ?"));
   stmt.BindText(1, event_type);
   stmt.BindText(2, checksum);
-  return stmt.Step();
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(stmt.ColumnText(0)));
 }
 
 Result<std::unique_ptr<StagingLoad>> SqliteWarehouse::BeginLoad(const EventSpec& event, std::string source,

@@ -18,7 +18,7 @@ class SqliteWarehouse final : public Warehouse {
   static Result<std::unique_ptr<Warehouse>> Open(const std::string& path);
 
   Status Prepare(const Catalog& catalog) override;
-  Result<bool> IsLoaded(const std::string& event_type, const std::string& checksum) override;
+  Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;

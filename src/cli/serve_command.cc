@@ -1,0 +1,82 @@
+// sluice serve: the collector. HTTP in, landing, load and merge, until SIGTERM/SIGINT.
+//
+// Start order: warehouse (schema) → landing (recovery seals what a crash
+// left) → pipeline (loads it) → HTTP (only now accepts). Stop order is the
+// reverse, so that every acknowledged event is loaded and merged before exit:
+// HTTP stops accepting (503) and finishes in-flight requests → landing lands
+// what is queued and seals every open file → the pipeline loads and merges
+// everything → exit 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+
+#include "base/log.h"
+#include "base/metrics.h"
+#include "cli/command.h"
+#include "landing/landing_writer.h"
+#include "server/pipeline.h"
+#include "sources/http/http_source.h"
+
+namespace sluice {
+namespace {
+
+int RunServe(const GlobalOptions& global) {
+  // Every thread started from here on inherits this mask, so the signals
+  // reach only the sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  int exit_code = kExitOk;
+  auto session = OpenSession(global, &exit_code);
+  if (!session) return exit_code;
+  const Config& config = session->config;
+  auto log = Log("serve");
+
+  MetricsRegistry metrics;
+  LandingWriter landing(config, &metrics);
+  auto recovered = landing.Start();
+  if (!recovered.ok()) return ReportError(recovered.status().WithContext("recovering the landing zone"));
+  if (recovered->files_sealed > 0)
+    log->info("recovery sealed {} open files left by the last run", recovered->files_sealed);
+
+  Pipeline pipeline(config, session->warehouse.get(), &landing, &metrics);
+  landing.SetSealedListener([&pipeline] { pipeline.Wake(); });
+  pipeline.Start();
+
+  HttpSource http(config, &landing, &metrics);
+  if (Status st = http.Start(); !st.ok()) {
+    landing.Stop();
+    pipeline.DrainAndStop();
+    return ReportError(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure);
+  }
+  const bool tls = !config.http.tls_cert.empty();
+  std::cout << fmt::format("sluice serve: listening on {}://{}:{}", tls ? "https" : "http",
+                           config.http.host.find(':') != std::string::npos ? "[" + config.http.host + "]"
+                                                                           : config.http.host,
+                           http.port())
+            << std::endl;
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  log->info("{} received: stopping (new requests get 503; queued events are landed, loaded and merged)",
+            signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  http.StopAccepting();
+  http.Stop();
+  landing.Stop();
+  pipeline.DrainAndStop();
+  log->info("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
+  auto* cmd = app.add_subcommand("serve", "take events over HTTP, land them durably, load and merge continuously");
+  cmd->callback([&global, runner] { *runner = [&global] { return RunServe(global); }; });
+}
+
+}  // namespace sluice

@@ -1,0 +1,197 @@
+// `sluice sql`, `sluice status` and `sluice ddl` through the CLI: output
+// formats, read-only by default, and what status and ddl report.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+#include "cli_harness.h"
+
+namespace sluice::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+constexpr const char* kAwkwardRow =
+    "SELECT 'a,b' AS x, 'say \"hi\"' AS y, '' AS z, NULL AS n, 42 AS i, 2.5 AS r, 'line1' || char(10) || 'line2' AS nl, "
+    "'plain' AS p, 5.0 AS whole, -7 AS neg";
+
+// A workspace with a few merged rows and one merge error.
+void Populate(const Workspace& ws) {
+  const std::string file = ws.WriteLines(
+      "a.ndjson", {AccountingEvent(R"("I1")", R"("2026-01-01T10:00:00Z")",
+                                   "[" + Entry(R"("E1")", "1.5") + "," + Entry(R"("E2")", R"("x")") + "]"),
+                   AccountingEvent(R"("I2")", R"("2026-01-01T10:00:00Z")", "[" + Entry(R"("E1")", "2") + "]"),
+                   "not json"});
+  ASSERT_RUN_OK(ws.Load({file}));
+}
+
+TEST(SqlCli, CsvHasAHeaderQuotesPerRfc4180EndsLinesWithCrlfAndTellsNullFromEmpty) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "--format", "csv", kAwkwardRow});
+  ASSERT_RUN_OK(r);
+  EXPECT_EQ(r.out,
+            "x,y,z,n,i,r,nl,p,whole,neg\r\n"
+            "\"a,b\",\"say \"\"hi\"\"\",\"\",,42,2.5,\"line1\nline2\",plain,5.0,-7\r\n");
+}
+
+TEST(SqlCli, CsvQuotesColumnNamesThatNeedIt) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "-f", "csv", "SELECT 1 AS \"a,b\", 2 AS \"q\"\"x\" UNION ALL SELECT 3, 4"});
+  ASSERT_RUN_OK(r);
+  EXPECT_EQ(r.out, "\"a,b\",\"q\"\"x\"\r\n1,2\r\n3,4\r\n");
+}
+
+TEST(SqlCli, JsonKeepsNumbersUnquotedNullAsNullAndEscapesStrings) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "--format", "json", std::string(kAwkwardRow) + ", char(1) AS ctl"});
+  ASSERT_RUN_OK(r);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(r.out).get(doc), simdjson::SUCCESS) << r.out;
+  simdjson::dom::array rows;
+  ASSERT_EQ(doc.get_array().get(rows), simdjson::SUCCESS) << r.out;
+  ASSERT_EQ(rows.size(), 1u);
+  simdjson::dom::object row = rows.at(0).get_object().value();
+  EXPECT_EQ(std::string_view(row["x"].get_string().value()), "a,b");
+  EXPECT_EQ(std::string_view(row["y"].get_string().value()), "say \"hi\"");
+  EXPECT_EQ(std::string_view(row["z"].get_string().value()), "");
+  EXPECT_TRUE(row["n"].is_null());
+  EXPECT_EQ(row["i"].value().type(), simdjson::dom::element_type::INT64);
+  EXPECT_EQ(int64_t(row["i"].get_int64().value()), 42);
+  EXPECT_EQ(row["r"].value().type(), simdjson::dom::element_type::DOUBLE);
+  EXPECT_EQ(double(row["r"].get_double().value()), 2.5);
+  EXPECT_EQ(row["whole"].value().type(), simdjson::dom::element_type::DOUBLE);
+  EXPECT_EQ(std::string_view(row["nl"].get_string().value()), "line1\nline2");
+  EXPECT_EQ(std::string_view(row["ctl"].get_string().value()), "\x01");
+  EXPECT_EQ(int64_t(row["neg"].get_int64().value()), -7);
+}
+
+TEST(SqlCli, JsonOfNoRowsIsAnEmptyArrayAndNdjsonIsOneObjectPerLine) {
+  Workspace ws;
+  const RunResult empty = ws.Sluice({"sql", "--format", "json", "SELECT 1 AS a WHERE 0"});
+  ASSERT_RUN_OK(empty);
+  EXPECT_EQ(empty.out, "[]\n");
+  const RunResult lines = ws.Sluice({"sql", "--format", "ndjson", "SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, NULL"});
+  ASSERT_RUN_OK(lines);
+  EXPECT_EQ(lines.out, "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":null}\n");
+}
+
+TEST(SqlCli, JsonStaysValidForRealsOutsideJsonNumbers) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "--format", "json", "SELECT 1e999 AS big, -1e999 AS small, 1e300 * 10 AS x"});
+  ASSERT_RUN_OK(r);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  EXPECT_EQ(parser.parse(r.out).get(doc), simdjson::SUCCESS) << "not valid JSON:\n" << r.out;
+}
+
+TEST(SqlCli, TableFormatShowsNullAndCountsRows) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "SELECT 1 AS a, NULL AS b UNION ALL SELECT 22, 'x'"});
+  ASSERT_RUN_OK(r);
+  EXPECT_EQ(r.out, " a  | b\n----+------\n 1  | NULL\n 22 | x\n(2 rows)\n");
+}
+
+TEST(SqlCli, StatementsThatWriteAreRefusedWithoutWrite) {
+  Workspace ws;
+  Populate(ws);
+  ASSERT_RUN_OK(ws.Merge());
+  const int64_t rows = ws.Count("accounting");
+  for (const std::string sql : {"DELETE FROM accounting", "UPDATE accounting SET amount = 0",
+                                "INSERT INTO sluice_streams (staging_table, event_type) VALUES ('x', 'y')",
+                                "DROP TABLE accounting", "CREATE TABLE t (x)", "ALTER TABLE accounting ADD COLUMN z",
+                                "SELECT 1; DELETE FROM accounting", "BEGIN; DELETE FROM accounting; COMMIT",
+                                "WITH a AS (SELECT 1) DELETE FROM accounting", "PRAGMA user_version = 5"}) {
+    const RunResult r = ws.Sluice({"sql", sql});
+    EXPECT_EQ(r.exit_code, 1) << sql << "\n" << r.Describe();
+    EXPECT_THAT(r.err, StartsWith("error: ")) << sql;
+    EXPECT_THAT(r.err, HasSubstr("--write")) << sql;
+  }
+  EXPECT_EQ(ws.Count("accounting"), rows);
+  EXPECT_EQ(ws.Count("SELECT count(*) FROM sqlite_master WHERE name = 't'"), 0);
+  EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting WHERE amount = 0"), 0);
+  EXPECT_EQ(ws.Count("PRAGMA user_version"), 0);
+
+  const RunResult allowed = ws.Sluice({"sql", "--write", "DELETE FROM accounting WHERE eventitemid = 'I2'"});
+  EXPECT_RUN_OK(allowed);
+  EXPECT_EQ(ws.Count("accounting"), rows - 1);
+}
+
+TEST(SqlCli, AnInvalidQueryFailsWithExitOne) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"sql", "SELEC nothing"});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_THAT(r.err, StartsWith("error: "));
+  const RunResult bad_format = ws.Sluice({"sql", "--format", "xml", "SELECT 1"});
+  EXPECT_EQ(bad_format.exit_code, 2) << bad_format.Describe();
+}
+
+TEST(StatusCli, JsonReportsStagedUnmergedFinalRowsErrorsAndTimes) {
+  Workspace ws;
+  Populate(ws);
+  const auto status = [&] {
+    const RunResult r = ws.Sluice({"status", "--format", "json"});
+    EXPECT_RUN_OK(r);
+    return r.out;
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element before;
+  const std::string before_text = status();
+  ASSERT_EQ(parser.parse(before_text).get(before), simdjson::SUCCESS) << before_text;
+  simdjson::dom::object e = before["events"].at(0).get_object().value();
+  EXPECT_EQ(std::string_view(e["type"].get_string().value()), "Accounting");
+  EXPECT_EQ(std::string_view(e["table"].get_string().value()), "accounting");
+  EXPECT_EQ(int64_t(e["staged_rows"].get_int64().value()), 2);
+  EXPECT_EQ(int64_t(e["unmerged_rows"].get_int64().value()), 2);
+  EXPECT_EQ(int64_t(e["final_rows"].get_int64().value()), 0);
+  EXPECT_EQ(int64_t(e["load_errors"].get_int64().value()), 1);
+  EXPECT_EQ(int64_t(e["merge_errors"].get_int64().value()), 0);
+  EXPECT_TRUE(e["last_load"].is_string());
+  EXPECT_TRUE(e["last_merge"].is_null());
+
+  ASSERT_RUN_OK(ws.Merge());
+  simdjson::dom::parser parser2;
+  simdjson::dom::element after;
+  const std::string after_text = status();
+  ASSERT_EQ(parser2.parse(after_text).get(after), simdjson::SUCCESS) << after_text;
+  e = after["events"].at(0).get_object().value();
+  EXPECT_EQ(int64_t(e["staged_rows"].get_int64().value()), 2);
+  EXPECT_EQ(int64_t(e["unmerged_rows"].get_int64().value()), 0);
+  EXPECT_EQ(int64_t(e["final_rows"].get_int64().value()), 2);
+  EXPECT_EQ(int64_t(e["merge_errors"].get_int64().value()), 1);
+  EXPECT_THAT(std::string(e["last_merge"].get_string().value()),
+              ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}"));
+}
+
+TEST(DdlCli, SnowflakeDialectPrintsStageTablesPipeStreamAndTasks) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"ddl", "--dialect", "snowflake"});
+  ASSERT_RUN_OK(r);
+  for (const char* object : {"create or replace stage", "create or replace TABLE", "_STG", "create or replace pipe",
+                             "create or replace stream", "create or replace task", "_MERGE", "_CLEANUP",
+                             "LATERAL FLATTEN", "merge into", "QUALIFY ROW_NUMBER()", "VALUE:Amount::NUMBER(9,2)",
+                             "primary key (EVENTITEMID, ENTRYIDENTIFIER)"})
+    EXPECT_THAT(r.out, HasSubstr(object));
+  // ddl only prints: it creates no warehouse.
+  EXPECT_THAT(ListFiles(ws.dir()), ElementsAre("sluice.yaml"));
+}
+
+TEST(DdlCli, SqliteDialectPrintsTheTablesSluiceCreates) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"ddl"});
+  ASSERT_RUN_OK(r);
+  for (const char* table : {"sluice_load_history", "sluice_load_errors", "sluice_merge_errors", "sluice_streams",
+                            "CREATE TABLE IF NOT EXISTS \"accounting\"", "\"accounting_stg\"",
+                            "PRIMARY KEY (\"eventitemid\", \"entryidentifier\")"})
+    EXPECT_THAT(r.out, HasSubstr(table));
+  const RunResult bad = ws.Sluice({"ddl", "--dialect", "oracle"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.Describe();
+  EXPECT_THAT(bad.out + bad.err, Not(HasSubstr("CREATE")));
+}
+
+}  // namespace
+}  // namespace sluice::testing
