@@ -66,12 +66,16 @@ class EventGenerator {
 
   int64_t distinct_items() const { return next_item_; }
   int64_t entries_made() const { return entries_made_; }
+  // Distinct (EventItemId, EntryIdentifier) keys so far: the final table's
+  // row count once everything is merged.
+  int64_t distinct_keys() const { return distinct_keys_; }
 
  private:
   GeneratorOptions options_;
   int64_t next_index_ = 0;
   int64_t next_item_ = 0;
   int64_t entries_made_ = 0;
+  int64_t distinct_keys_ = 0;
   std::vector<uint8_t> item_versions_;  // sends so far, per item
 };
 
@@ -112,6 +116,7 @@ int FieldForColumn(const std::string& column);
 class CastRows {
  public:
   void Append(const AccountingEvent& event);
+  void Reserve(size_t rows);
   size_t rows() const { return amounts_.size(); }
   std::string_view Text(size_t row, int field) const {
     const size_t cell = row * kTextFields + static_cast<size_t>(field);

@@ -6,7 +6,7 @@
 #include <map>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -36,14 +36,20 @@ class Problems {
   std::vector<std::string> list_;
 };
 
+// [a-z_][a-z0-9_]{0,62}
 bool IsSqlName(const std::string& s) {
-  static const std::regex kName("[a-z_][a-z0-9_]{0,62}");
-  return std::regex_match(s, kName);
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+// [A-Za-z0-9][A-Za-z0-9_-]{0,127}
 bool IsEventName(const std::string& s) {
-  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
-  return std::regex_match(s, kName);
+  if (s.empty() || s.size() > 128 || s[0] == '_' || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+}
+
+bool IsSha256Hex(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
 }
 
 std::string DefaultTableName(const std::string& event) {
@@ -285,7 +291,6 @@ void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKe
   const auto list = node["keys"];
   if (!list) return;
   if (!list.IsSequence()) return problems->Add(list.Mark(), "auth.keys must be a list of {name, sha256, types}");
-  static const std::regex kHex("[0-9a-f]{64}");
   std::set<std::string> names;
   for (const auto& k : list) {
     if (!k.IsMap()) {
@@ -304,7 +309,7 @@ void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKe
       key.sha256 = k["sha256"].Scalar();
       std::transform(key.sha256.begin(), key.sha256.end(), key.sha256.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (!std::regex_match(key.sha256, kHex))
+      if (!IsSha256Hex(key.sha256))
         problems->Add(k["sha256"].Mark(), fmt::format("sha256 of auth key '{}' must be 64 hex digits", key.name));
     }
     if (const auto t = k["types"]) {

@@ -24,7 +24,7 @@ class LandedFileWriter {
   ~LandedFileWriter();
 
   // Starts a temporary file in `dir` (created if missing).
-  Status Open(const std::string& dir, int level = 3);
+  Status Open(const std::string& dir, int level = 1);
   Status Write(std::string_view data);
   // Completes the file as `dir/name`. If that file exists it is replaced.
   Status Finish(const std::string& name);

@@ -1,0 +1,416 @@
+// sluice_bench: sluice's load + merge against the seed's plain-SQL way on
+// SQLite, and the merge against SQLite's own ceiling for its writes.
+//
+//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
+//
+// Phases (docs/performance.md explains why each is measured):
+//   1. generate N Accounting events as NDJSON files;
+//   2. sluice: `sluice load FILES…` then `sluice merge`, each a child process
+//      (wall time, CPU time, peak RSS);
+//   3. the SQL baseline in-process: lines into stg(payload), then one
+//      INSERT … SELECT … ROW_NUMBER() … ON CONFLICT statement;
+//   4. SQLite's ceiling: a bare loop of upserts of already-cast rows.
+// Exit status: 0 when every phase ran and both final tables agree (goals met
+// or not: the report says PASS/MISS), 1 otherwise.
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "bench_db.h"
+#include "catalog/ddl.h"
+#include "child_run.h"
+#include "config/config.h"
+#include "event_generator.h"
+#include "sql_baseline.h"
+#include "sqlite_ceiling.h"
+#include "stopwatch.h"
+#include "table_compare.h"
+
+#ifndef SLUICE_SOURCE_DIR
+#define SLUICE_SOURCE_DIR "."
+#endif
+
+namespace fs = std::filesystem;
+
+namespace sluice::bench {
+namespace {
+
+constexpr double kLoadMergeSpeedupGoal = 3.0;  // × faster than the SQL baseline
+constexpr double kCeilingFractionGoal = 0.70;  // of SQLite's upsert ceiling
+constexpr int64_t kRssGoalKib = 256 * 1024;    // per sluice child
+// Peak disk use per event: NDJSON, landing copy, three databases and a WAL
+// (1M events measured at about 5 GB), with some margin.
+constexpr int64_t kBytesPerEventOnDisk = 6000;
+
+struct Options {
+  int64_t events = 1'000'000;
+  int64_t events_per_file = 100'000;
+  std::string sluice = "build/sluice";
+  std::string config = std::string(SLUICE_SOURCE_DIR) + "/examples/accounting/sluice.yaml";
+  std::string work_dir;  // empty: a new folder under /tmp
+  bool keep = false;
+  bool print_sql = false;
+  uint64_t seed = 1;
+};
+
+struct Generated {
+  std::vector<std::string> files;
+  int64_t events = 0, entries = 0, distinct_items = 0, distinct_keys = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
+void Say(const std::string& line) { std::cout << line << std::endl; }
+
+std::string Mib(int64_t kib) { return fmt::format("{:.1f} MiB", static_cast<double>(kib) / 1024.0); }
+
+uint64_t TreeBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  return total;
+}
+
+std::string Gb(uint64_t bytes) { return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9); }
+
+Result<Generated> GenerateFiles(const Options& o, const fs::path& dir) {
+  Generated g;
+  Stopwatch clock;
+  EventGenerator generator({.events = o.events, .seed = o.seed});
+  AccountingEvent event;
+  std::string buffer;
+  std::ofstream out;
+  int64_t in_file = 0;
+  while (generator.Next(&event)) {
+    if (!out.is_open() || in_file == o.events_per_file) {
+      if (out.is_open()) {
+        out << buffer;
+        buffer.clear();
+        out.close();
+        if (!out) return Status::IOError(fmt::format("cannot write '{}'", g.files.back()));
+      }
+      g.files.push_back((dir / fmt::format("accounting-{:04}.ndjson", g.files.size() + 1)).string());
+      out.open(g.files.back(), std::ios::binary | std::ios::trunc);
+      if (!out) return Status::IOError(fmt::format("cannot create '{}'", g.files.back()));
+      in_file = 0;
+    }
+    AppendNdjson(event, &buffer);
+    ++in_file;
+    if (buffer.size() >= (4u << 20)) {
+      g.bytes += buffer.size();
+      out << buffer;
+      buffer.clear();
+    }
+  }
+  g.bytes += buffer.size();
+  out << buffer;
+  out.close();
+  if (!out) return Status::IOError("cannot write the last events file");
+  g.events = o.events;
+  g.entries = generator.entries_made();
+  g.distinct_items = generator.distinct_items();
+  g.distinct_keys = generator.distinct_keys();
+  g.seconds = clock.Seconds();
+  return g;
+}
+
+// Runs one sluice subcommand; a failure carries the end of its log.
+Result<ChildRun> RunSluice(const Options& o, const fs::path& sluice_dir, const fs::path& log,
+                           std::vector<std::string> args) {
+  std::vector<std::string> argv = {o.sluice, "-c", (sluice_dir / "sluice.yaml").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ASSIGN_OR_RETURN(ChildRun run, RunChild(argv, sluice_dir.string(), log.string()));
+  if (run.exit_code != 0) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.size() > 2000) text = "…" + text.substr(text.size() - 2000);
+    return Status::Internal(fmt::format("`sluice {}` exited with {}; its log ({}):\n{}", args[0], run.exit_code,
+                                        log.string(), text));
+  }
+  return run;
+}
+
+std::string LastLine(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return last;
+}
+
+// "  sluice load    wall   13.41 s   cpu   10.60 s   …"
+void SayPhase(std::string_view name, double wall, double cpu, double other_cores, const std::string& extra) {
+  Say(fmt::format("  {:<14} wall {:8.2f} s   cpu {:8.2f} s   other load {:4.2f} cores   {}", name, wall, cpu,
+                  other_cores, extra));
+}
+
+std::string RssNote(const ChildRun& run) {
+  std::string note = "peak RSS " + Mib(run.max_rss_kib);
+  if (run.rss_is_upper_bound())
+    note += fmt::format(" (an upper bound: the bench held {} at fork)", Mib(run.parent_rss_kib));
+  return note;
+}
+
+const char* Verdict(bool pass) { return pass ? "PASS" : "MISS"; }
+
+int Run(const Options& o) {
+  // The work folder: everything the benchmark writes lives under it.
+  fs::path work;
+  const bool own_dir = o.work_dir.empty();
+  if (own_dir) {
+    std::string tmpl = (fs::temp_directory_path() / "sluice_bench.XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) {
+      std::cerr << "error: cannot create a folder under " << fs::temp_directory_path() << "\n";
+      return 1;
+    }
+    work = tmpl;
+  } else {
+    work = fs::absolute(o.work_dir);
+    std::error_code ec;
+    fs::create_directories(work, ec);
+    if (!fs::is_empty(work, ec)) {
+      std::cerr << "error: --work-dir " << work << " must be empty or absent\n";
+      return 1;
+    }
+  }
+  const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
+                 ceiling_dir = work / "ceiling", logs_dir = work / "logs";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir}) {
+    std::error_code ec;
+    fs::create_directories(d, ec);
+    if (ec) {
+      std::cerr << "error: cannot create " << d << ": " << ec.message() << "\n";
+      return 1;
+    }
+  }
+  const auto cleanup = [&] {
+    if (o.keep) {
+      Say(fmt::format("work files kept in {}", work.string()));
+      return;
+    }
+    std::error_code ec;
+    if (own_dir) fs::remove_all(work, ec);
+    else for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir}) fs::remove_all(d, ec);
+  };
+  const auto fail = [&](const Status& st) {
+    std::cerr << "error: " << st.message() << "\n";
+    Say(fmt::format("work files kept for inspection in {}", work.string()));
+    return 1;
+  };
+
+  Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
+  Say(fmt::format("work folder {}", work.string()));
+  struct statvfs vfs {};
+  if (::statvfs(work.c_str(), &vfs) == 0) {
+    const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    const uint64_t need = static_cast<uint64_t>(o.events) * kBytesPerEventOnDisk;
+    if (free_bytes < need)
+      Say(fmt::format("WARNING: {} free there; this run needs about {}", Gb(free_bytes), Gb(need)));
+  }
+
+  // The catalog entry both sides write: the example's config, copied so that
+  // sluice's data folder (data_dir: data) lands in the work folder.
+  std::error_code copy_error;
+  if (!fs::copy_file(o.config, sluice_dir / "sluice.yaml", fs::copy_options::overwrite_existing, copy_error))
+    return fail(Status::IOError(fmt::format("cannot copy {}: {}", o.config, copy_error.message())));
+  auto config = LoadConfig((sluice_dir / "sluice.yaml").string());
+  if (!config.ok()) return fail(config.status());
+  const EventSpec* event = config->catalog.Find("Accounting");
+  if (!event) return fail(Status::InvalidArgument(fmt::format("{} has no Accounting event", o.config)));
+
+  // 1. The events.
+  Say("\n[1/4] generating events");
+  auto generated = GenerateFiles(o, events_dir);
+  if (!generated.ok()) return fail(generated.status());
+  const Generated& g = *generated;
+  Say(fmt::format("  {} events in {} files ({}), {} entries, {} distinct items, {} updates; {} final rows "
+                  "expected; {:.1f} s",
+                  g.events, g.files.size(), Gb(g.bytes), g.entries, g.distinct_items, g.events - g.distinct_items,
+                  g.distinct_keys, g.seconds));
+
+  // 2. sluice, as users run it. Each timed phase starts with nothing dirty
+  // in the page cache, so no phase pays for the previous one's writes.
+  ::sync();
+  Say("\n[2/4] sluice load, then sluice merge (child processes)");
+  std::vector<std::string> load_args = {"load"};
+  load_args.insert(load_args.end(), g.files.begin(), g.files.end());
+  auto load = RunSluice(o, sluice_dir, logs_dir / "sluice-load.log", load_args);
+  if (!load.ok()) return fail(load.status());
+  SayPhase("sluice load", load->wall_seconds, load->user_seconds + load->system_seconds, load->other_cores,
+           RssNote(*load));
+  ::sync();
+  auto merge = RunSluice(o, sluice_dir, logs_dir / "sluice-merge.log", {"merge"});
+  if (!merge.ok()) return fail(merge.status());
+  SayPhase("sluice merge", merge->wall_seconds, merge->user_seconds + merge->system_seconds, merge->other_cores,
+           RssNote(*merge));
+  Say("  " + LastLine(logs_dir / "sluice-merge.log"));
+  const std::string warehouse = config->sqlite_path();
+  int64_t sluice_rows = 0;
+  {
+    auto db = BenchDb::Open(warehouse, false);
+    if (!db.ok()) return fail(db.status());
+    auto rows = db->QueryInt(fmt::format("SELECT count(*) FROM {}", QuoteIdent(event->table)));
+    if (!rows.ok()) return fail(rows.status());
+    sluice_rows = *rows;
+  }
+  const uint64_t sluice_bytes = TreeBytes(sluice_dir / "data");
+  Say(fmt::format("  final rows {}; data folder {} (landing + warehouse)", sluice_rows, Gb(sluice_bytes)));
+
+  // 3. The seed's way on SQLite.
+  Say("\n[3/4] SQL baseline (in-process SQLite: stg(payload), then one INSERT … SELECT … ON CONFLICT)");
+  const std::string baseline_db = (sql_dir / "baseline.db").string();
+  ::sync();
+  auto sql = RunSqlBaseline(*event, g.files, baseline_db);
+  if (!sql.ok()) return fail(sql.status());
+  SayPhase("SQL load", sql->load.wall_seconds, sql->load.cpu_seconds, sql->load.other_cores,
+           fmt::format("{} lines", sql->staged_lines));
+  SayPhase("SQL merge", sql->merge.wall_seconds, sql->merge.cpu_seconds, sql->merge.other_cores,
+           fmt::format("final rows {}", sql->final_rows));
+  auto same = CompareFinalTables(*event, baseline_db, warehouse);
+  if (!same.ok()) return fail(same.status());
+  if (same->identical()) {
+    Say(fmt::format("  sluice's and the baseline's final tables are identical ({} rows)", same->left_rows));
+  } else {
+    Say(fmt::format("\n  !!!!! WARNING: THE FINAL TABLES DIFFER: baseline {} rows, sluice {} rows, {} equal "
+                    "rows. The timings do not compare like with like. Differing keys: {}\n",
+                    same->left_rows, same->right_rows, same->equal_rows, fmt::join(same->differences, "; ")));
+  }
+  if (sluice_rows != g.distinct_keys)
+    Say(fmt::format("  !!!!! WARNING: sluice has {} final rows, the generator made {} distinct keys", sluice_rows,
+                    g.distinct_keys));
+
+  // 4. SQLite's ceiling for the merge's writes.
+  Say("\n[4/4] SQLite ceiling (bare loop of prepared upserts of already-cast rows)");
+  CeilingResult ceiling;
+  {
+    Stopwatch prepare;
+    CastRows rows;
+    rows.Reserve(static_cast<size_t>(g.entries));
+    EventGenerator generator({.events = o.events, .seed = o.seed});
+    AccountingEvent ev;
+    while (generator.Next(&ev)) rows.Append(ev);
+    Say(fmt::format("  {} cast rows prepared in memory in {:.1f} s (not timed)", rows.rows(), prepare.Seconds()));
+    ::sync();
+    auto c = RunSqliteCeiling(*event, rows, (ceiling_dir / "ceiling.db").string());
+    if (!c.ok()) return fail(c.status());
+    ceiling = *c;
+  }
+  SayPhase("upsert loop", ceiling.loop.wall_seconds, ceiling.loop.cpu_seconds, ceiling.loop.other_cores,
+           fmt::format("{} upserts, final rows {}", ceiling.upserts, ceiling.final_rows));
+
+  // The summary.
+  const double sluice_total = load->wall_seconds + merge->wall_seconds;
+  const double sql_total = sql->load.wall_seconds + sql->merge.wall_seconds;
+  const double speedup = sql_total / sluice_total;
+  const auto rate = [](int64_t n, double s) { return s > 0 ? static_cast<double>(n) / s : 0.0; };
+  const double merge_rate = rate(sluice_rows, merge->wall_seconds);
+  const double ceiling_rate = rate(ceiling.final_rows, ceiling.loop.wall_seconds);
+  const double fraction = ceiling_rate > 0 ? merge_rate / ceiling_rate : 0;
+  const int64_t peak_rss = std::max(load->max_rss_kib, merge->max_rss_kib);
+  const bool rows_agree = same->identical() && sluice_rows == ceiling.final_rows;
+  const double busiest = std::max({load->other_cores, merge->other_cores, sql->load.other_cores,
+                                   sql->merge.other_cores, ceiling.loop.other_cores});
+
+  const auto row = [](std::string_view name, double wall, double cpu, std::string rate_text, std::string rss,
+                      double other) {
+    Say(fmt::format("{:<24}{:9.2f} {:8.2f}  {:<20} {:>10}  {:6.2f}", name, wall, cpu, rate_text, rss, other));
+  };
+  Say("\n================================ summary ================================");
+  Say(fmt::format("events {}   entries {}   final rows {}   NDJSON {}", g.events, g.entries, sluice_rows,
+                  Gb(g.bytes)));
+  Say(fmt::format("{:<24}{:>9} {:>8}  {:<20} {:>10}  {:>6}", "", "wall s", "cpu s", "rate", "peak RSS", "other"));
+  row("sluice load", load->wall_seconds, load->user_seconds + load->system_seconds,
+      fmt::format("{:>9.0f} events/s", rate(g.events, load->wall_seconds)), Mib(load->max_rss_kib),
+      load->other_cores);
+  row("sluice merge", merge->wall_seconds, merge->user_seconds + merge->system_seconds,
+      fmt::format("{:>9.0f} rows/s", merge_rate), Mib(merge->max_rss_kib), merge->other_cores);
+  Say(fmt::format("{:<24}{:9.2f}", "sluice load+merge", sluice_total));
+  row("SQL baseline load", sql->load.wall_seconds, sql->load.cpu_seconds,
+      fmt::format("{:>9.0f} events/s", rate(g.events, sql->load.wall_seconds)), "", sql->load.other_cores);
+  row("SQL baseline merge", sql->merge.wall_seconds, sql->merge.cpu_seconds,
+      fmt::format("{:>9.0f} rows/s", rate(sql->final_rows, sql->merge.wall_seconds)), "", sql->merge.other_cores);
+  Say(fmt::format("{:<24}{:9.2f}", "SQL baseline load+merge", sql_total));
+  row("SQLite upsert ceiling", ceiling.loop.wall_seconds, ceiling.loop.cpu_seconds,
+      fmt::format("{:>9.0f} rows/s", ceiling_rate), "", ceiling.loop.other_cores);
+  Say(fmt::format("(rates: load in events/s; merges in final rows/s; the ceiling ran {:.0f} upserts/s. "
+                  "other: cores busy with other work meanwhile)", rate(ceiling.upserts, ceiling.loop.wall_seconds)));
+  Say(fmt::format("final rows: sluice {}, SQL baseline {}, ceiling {}{}", sluice_rows, sql->final_rows,
+                  ceiling.final_rows, rows_agree ? " (sluice's and the baseline's tables identical)"
+                                                 : "   <<<<< MISMATCH"));
+  Say("-------------------------------- goals ----------------------------------");
+  Say(fmt::format("{}  load+merge {:.2f}x faster than the SQL baseline (goal >= {:.0f}x)",
+                  Verdict(speedup >= kLoadMergeSpeedupGoal), speedup, kLoadMergeSpeedupGoal));
+  Say(fmt::format("{}  merge at {:.0f}% of SQLite's upsert ceiling (goal >= {:.0f}%)",
+                  Verdict(fraction >= kCeilingFractionGoal), fraction * 100, kCeilingFractionGoal * 100));
+  Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
+                  Mib(peak_rss), Mib(kRssGoalKib)));
+  Say("=========================================================================");
+  if (busiest >= 0.25)
+    Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
+                    "the figures above are noisier than usual.",
+                    busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
+  if (!rows_agree) {
+    Say("!!!!! the final tables differ: see the warning above");
+    Say(fmt::format("work files kept for inspection in {}", work.string()));
+    return 1;
+  }
+  cleanup();
+  return 0;
+}
+
+}  // namespace
+}  // namespace sluice::bench
+
+int main(int argc, char** argv) {
+  sluice::bench::Options o;
+  CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite"};
+  app.add_option("--events,-n", o.events, "number of Accounting events")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--sluice", o.sluice, "the sluice binary to run")->capture_default_str();
+  app.add_option("--config", o.config, "the sluice.yaml with the Accounting event")
+      ->check(CLI::ExistingFile)->capture_default_str();
+  app.add_option("--work-dir", o.work_dir, "where to write; must be empty or absent (default: a new folder "
+                 "under /tmp). What the bench writes is removed afterwards unless --keep");
+  app.add_flag("--keep", o.keep, "keep the work files");
+  app.add_flag("--print-sql", o.print_sql, "print the SQL baseline's merge statement and exit");
+  app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
+  app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "error: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  }
+  o.config = std::filesystem::absolute(o.config).string();
+  if (o.print_sql) {
+    auto config = sluice::LoadConfig(o.config);
+    const sluice::EventSpec* event = config.ok() ? config->catalog.Find("Accounting") : nullptr;
+    if (!event) {
+      std::cerr << "error: " << (config.ok() ? "no Accounting event in " + o.config : config.status().message())
+                << "\n";
+      return 1;
+    }
+    std::cout << sluice::bench::SqlBaselineMergeStatement(*event) << ";\n";
+    return 0;
+  }
+  std::error_code ec;
+  const std::string sluice = std::filesystem::canonical(o.sluice, ec).string();
+  if (ec || ::access(sluice.c_str(), X_OK) != 0) {
+    std::cerr << "error: --sluice " << o.sluice << " is not an executable file\n";
+    return 1;
+  }
+  o.sluice = sluice;
+  return sluice::bench::Run(o);
+}
