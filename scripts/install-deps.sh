@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev libyaml-cpp-dev libcli11-dev
   libspdlog-dev libfmt-dev
   libzstd-dev zlib1g-dev libxxhash-dev
+  libboost-dev libssl-dev
   libgtest-dev
   zstd gzip
 )

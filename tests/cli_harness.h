@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,9 @@ class ChildProcess {
   void Kill(int signal);
   // Waits up to `timeout` (then kills it with SIGKILL and sets timed_out).
   RunResult Wait(std::chrono::milliseconds timeout);
+  // What the child has written so far.
+  std::string Stdout() const;
+  std::string Stderr() const;
 
  private:
   bool Reap(bool block);
@@ -88,6 +92,10 @@ class ChildProcess {
   bool reaped_ = false;
   TempDir io_;
 };
+
+// Checks `condition` every few milliseconds until it holds or `timeout`
+// passes; returns its last value. The way tests wait for something.
+bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 

@@ -46,5 +46,7 @@ void AddMergeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* 
 void AddSqlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddStatusCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddServeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddKeysCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 
 }  // namespace sluice

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   AddSqlCommand(app, global, &runner);
   AddStatusCommand(app, global, &runner);
   AddDdlCommand(app, global, &runner);
+  AddServeCommand(app, global, &runner);
+  AddKeysCommand(app, global, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
