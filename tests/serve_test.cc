@@ -8,12 +8,12 @@
 
 #include <atomic>
 #include <random>
-#include <regex>
 #include <set>
 #include <thread>
 
 #include "cli_harness.h"
 #include "http_client.h"
+#include "serve_harness.h"
 
 namespace sluice::testing {
 namespace {
@@ -25,25 +25,6 @@ std::string ServeConfig(const std::string& extra = "") {
          "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 200ms\n  roll_size: 1MiB\n" + extra;
 }
 
-// A running `sluice serve` and the port it printed.
-class Server {
- public:
-  explicit Server(const Workspace& ws) : process_({SluiceBin(), "-c", ws.config_path(), "serve"}, RunOptions{}) {
-    static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+))");
-    PollUntil([&] {
-      std::smatch m;
-      const std::string out = process_.Stdout();
-      if (std::regex_search(out, m, kListening)) port_ = std::stoi(m[1]);
-      return port_ > 0 || !process_.Running();
-    }, 60s);
-  }
-  int port() const { return port_; }
-  ChildProcess& process() { return process_; }
-
- private:
-  ChildProcess process_;
-  int port_ = 0;
-};
 
 std::string Event(int id, const std::string& version = "2026-11-20T10:00:00Z") {
   return AccountingEvent(Quote(fmt::format("ITEM-{:06}", id)), Quote(version),

@@ -1,0 +1,22 @@
+// What the serve suites share: a running `sluice serve` child and the port it
+// printed once it accepts requests.
+#pragma once
+
+#include "cli_harness.h"
+
+namespace sluice::testing {
+
+class Server {
+ public:
+  // Starts `sluice -c <config> serve` and waits (60 s at most) for its
+  // "listening on" line; port() is 0 if it never came (the child failed).
+  explicit Server(const Workspace& ws);
+  int port() const { return port_; }
+  ChildProcess& process() { return process_; }
+
+ private:
+  ChildProcess process_;
+  int port_ = 0;
+};
+
+}  // namespace sluice::testing
