@@ -99,6 +99,66 @@ TEST(Serve, RefusesToListenBeyondLoopbackWithoutKeys) {
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 }
 
+// Every status the API promises, from the real process: auth (the key is
+// "test", whose SHA-256 is the issue's example), types, limits, encodings.
+TEST(Serve, AnswersEveryStatusTheApiPromises) {
+  Workspace ws(AccountingConfigYaml() + R"(  Other:
+    key: id
+    version: v
+    columns:
+      id: {path: Id, type: string}
+      v: {path: V, type: int}
+http:
+  listen: 127.0.0.1:0
+  max_body: 4KiB
+auth:
+  keys:
+    - {name: pega-dev, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, types: [Accounting]}
+landing:
+  roll_interval: 200ms
+)");
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  const int port = server.port();
+  const auto post = [&](const std::string& target, std::vector<std::pair<std::string, std::string>> headers,
+                        const std::string& body) { return HttpRequest(port, "POST", target, headers, body); };
+  const std::pair<std::string, std::string> ndjson{"Content-Type", "application/x-ndjson"};
+  const std::pair<std::string, std::string> bearer{"Authorization", "Bearer test"};
+
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson}, Event(1)).status, 401);
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, {"Authorization", "Bearer nope"}}, Event(1)).status, 401);
+  EXPECT_EQ(post("/v1/events/Other", {ndjson, bearer}, R"({"Id":"a","V":1})").status, 403);
+  EXPECT_EQ(post("/v1/events/Nope", {ndjson, bearer}, Event(1)).status, 404);
+  EXPECT_EQ(post("/v1/events/Accounting", {{"Content-Type", "text/plain"}, bearer}, Event(1)).status, 415);
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer, {"Content-Encoding", "br"}}, Event(1)).status, 415);
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer}, std::string(8192, ' ')).status, 413);
+  EXPECT_EQ(HttpRequest(port, "GET", "/v1/events/Accounting", {bearer}).status, 405);
+  const auto bad = post("/v1/events/Accounting", {ndjson, bearer}, Event(2) + "\n[1]\n");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("\"line\""), std::string::npos) << bad.body;
+
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, {"X-API-Key", "test"}}, Event(3)).status, 202);
+  EXPECT_EQ(post("/v1/events", {ndjson, bearer, {"X-Event-Type", "Accounting"}}, Event(4)).status, 202);
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer, {"Content-Encoding", "gzip"}}, Gzip(Event(5))).status, 202);
+  EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer, {"Content-Encoding", "zstd"}}, Zstd(Event(6))).status, 202);
+  EXPECT_EQ(post("/v1/events/Accounting", {{"Content-Type", "application/json"}, bearer},
+                 "[" + Event(7) + "," + Event(8) + "]").status, 202);
+
+  EXPECT_EQ(HttpRequest(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(HttpRequest(port, "GET", "/readyz").status, 200);
+  const auto metrics = HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  for (const char* name : {"sluice_landing_fsyncs_total", "sluice_http_requests_total", "sluice_merge_lag_rows",
+                           "sluice_freshness_seconds", "sluice_http_request_duration_seconds_bucket"})
+    EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
+
+  server.process().Kill(SIGTERM);
+  ASSERT_EQ(server.process().Wait(60s).exit_code, 0);
+  EXPECT_EQ(ws.FinalRows("eventitemid"),
+            (std::vector<std::string>{"ITEM-000003", "ITEM-000004", "ITEM-000005", "ITEM-000006", "ITEM-000007",
+                                      "ITEM-000008"}));
+}
+
 // A client posts batches without pause while the server is killed with
 // SIGKILL at random moments and restarted; at the end every event that got
 // a 202 is in the final table, exactly once (the key makes it at most once).
