@@ -1,5 +1,7 @@
 #include "catalog/column_type.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -10,32 +12,19 @@ namespace {
 
 constexpr int kMaxPrecision = 38;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // Splits "name(a,b)" into name and its integer arguments.
 bool SplitArgs(std::string_view text, std::string* name, std::vector<int>* args) {
   const size_t open = text.find('(');
   if (open == std::string_view::npos) {
-    *name = Lower(Trim(text));
+    *name = AsciiLower(TrimWhitespace(text));
     return true;
   }
   if (text.back() != ')') return false;
-  *name = Lower(Trim(text.substr(0, open)));
+  *name = AsciiLower(TrimWhitespace(text.substr(0, open)));
   std::string_view inner = text.substr(open + 1, text.size() - open - 2);
   while (true) {
     const size_t comma = inner.find(',');
-    std::string_view part = Trim(inner.substr(0, comma));
+    std::string_view part = TrimWhitespace(inner.substr(0, comma));
     int value = 0;
     auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (ec != std::errc() || ptr != part.data() + part.size() || part.empty()) return false;
@@ -64,7 +53,7 @@ std::string ColumnType::ToString() const {
 }
 
 Result<ColumnType> ParseColumnType(std::string_view raw) {
-  const std::string_view text = Trim(raw);
+  const std::string_view text = TrimWhitespace(raw);
   std::string name;
   std::vector<int> args;
   const auto bad = [&](std::string_view why) {

@@ -1,17 +1,12 @@
 #include "catalog/ddl.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace sluice {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
 
 std::string SnowflakeType(const ColumnType& t) {
   switch (t.kind) {
@@ -118,7 +113,7 @@ std::string SqliteCreateStagingTable(const EventSpec& event) {
 
 std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) {
   const std::string schema = o.schema;
-  const std::string name = Upper(event.table);
+  const std::string name = AsciiUpper(event.table);
   const std::string fq = schema + "." + name;
   const std::string stg = fq + "_STG";
   const std::string stream = fq + "_STREAM_APPEND_ONLY";
@@ -135,7 +130,7 @@ std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) 
 
   std::vector<std::string> col_defs, keys, selects, sets, insert_cols, insert_vals, on, not_null, partition;
   for (const auto& col : event.columns) {
-    const std::string c = Upper(col.name);
+    const std::string c = AsciiUpper(col.name);
     col_defs.push_back(c + " " + SnowflakeType(col.type));
     selects.push_back(SnowflakePath(col.path) + SnowflakeCast(col.type) + " AS " + c);
     insert_cols.push_back(c);
@@ -144,12 +139,12 @@ std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) 
       sets.push_back(c + "=stagingTable." + c);
   }
   for (const auto& k : event.key) {
-    const std::string c = Upper(k);
+    const std::string c = AsciiUpper(k);
     keys.push_back(c);
     on.push_back(fmt::format("{}.{} = stagingTable.{}", fq, c, c));
     not_null.push_back(c + " IS NOT NULL");
   }
-  const std::string version = Upper(event.version);
+  const std::string version = AsciiUpper(event.version);
   out += fmt::format("-- Final table (structured)\ncreate or replace TABLE {} ( {}, primary key ({}) );\n", fq,
                      Join(col_defs, ", "), Join(keys, ", "));
   if (!o.readonly_role.empty()) out += fmt::format("GRANT SELECT ON TABLE {} to ROLE {};\n", fq, o.readonly_role);

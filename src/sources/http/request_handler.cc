@@ -1,5 +1,7 @@
 #include "sources/http/request_handler.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -24,19 +26,6 @@ std::string_view Header(const HttpRequest& request, std::string_view name) {
   return {value.data(), value.size()};
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "%41bc" → "Abc"; a malformed escape stays as written (and then names no type).
 std::string PercentDecode(std::string_view s) {
   std::string out;
@@ -57,7 +46,7 @@ std::string PercentDecode(std::string_view s) {
 
 // The media type of a Content-Type header, parameters (charset) ignored.
 std::optional<BodyFormat> ParseContentType(std::string_view header) {
-  const std::string type = Lower(Trim(header.substr(0, header.find(';'))));
+  const std::string type = AsciiLower(TrimWhitespace(header.substr(0, header.find(';'))));
   if (type == "application/json") return BodyFormat::kJson;
   if (type == "application/x-ndjson" || type == "application/ndjson") return BodyFormat::kNdjson;
   return std::nullopt;
@@ -114,7 +103,7 @@ void RequestHandler::Handle(HttpRequest request, SteadyTime received, Respond re
   std::string type;
   if (path == kEventsPath) {
     if (method != http::verb::post) return Fail(respond, MethodNotAllowed(path, "POST"), version, received);
-    type = std::string(Trim(Header(request, "X-Event-Type")));
+    type = std::string(TrimWhitespace(Header(request, "X-Event-Type")));
     if (type.empty()) {
       return Fail(respond,
                   {400, reason::kMalformedRequest, "POST /v1/events needs an X-Event-Type header (or use /v1/events/{type})"},
