@@ -3,11 +3,13 @@
 #   make test    install what is missing, build, run every test (CTest)
 #   make build   release build; the binary is build/sluice
 #   make bench   the benchmark (not part of the tests); N=1000000 by default
+#   make bench-serve  the collector benchmark (wrk, nginx); DURATION=30s per phase by default
 # SAN=address,undefined builds into build-san/ with those sanitizers.
 
 JOBS   ?= 2
 SAN    ?=
 N      ?= 1000000
+DURATION ?= 30s
 ifeq ($(SAN),)
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -16,7 +18,7 @@ BUILD_DIR ?= build-san
 BUILD_TYPE ?= RelWithDebInfo
 endif
 
-.PHONY: all deps configure build test run bench clean
+.PHONY: all deps configure build test run bench bench-serve clean
 
 all: build
 
@@ -37,6 +39,9 @@ run: build
 
 bench: build
 	@$(BUILD_DIR)/sluice_bench --events $(N) --sluice $(BUILD_DIR)/sluice
+
+bench-serve: build
+	@DURATION=$(DURATION) SLUICE=$(BUILD_DIR)/sluice bench/serve/run.sh
 
 clean:
 	rm -rf build build-san

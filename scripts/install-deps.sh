@@ -12,6 +12,7 @@ packages=(
   libboost-dev libssl-dev
   libgtest-dev
   zstd gzip
+  wrk nginx-light curl   # make bench-serve
 )
 
 missing=()
