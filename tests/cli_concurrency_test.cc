@@ -94,15 +94,16 @@ TEST(ConcurrencyCli, StatusAndSqlDoNotWaitBehindALongLoad) {
   ASSERT_RUN_OK(ws.Sluice({"status"}));
   ChildProcess load({SluiceBin(), "-c", ws.config_path(), "load", file}, RunOptions{});
   // Wait until the load holds the write lock: its staging rows are reaching the WAL.
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
   int64_t last = -1;
   bool in_progress = false;
-  while (!in_progress && load.Running() && std::chrono::steady_clock::now() < deadline) {
-    const int64_t wal = FileSize(ws.db_path() + "-wal");
-    in_progress = last >= 0 && wal > last && wal > (8 << 20);
-    last = wal;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll interval inside the deadline loop
-  }
+  PollUntil(
+      [&] {
+        const int64_t wal = FileSize(ws.db_path() + "-wal");
+        in_progress = last >= 0 && wal > last && wal > (8 << 20);
+        last = wal;
+        return in_progress || !load.Running();
+      },
+      kDeadline);
   ASSERT_TRUE(in_progress) << "the load was never seen writing staging rows";
 
   RunOptions quick;

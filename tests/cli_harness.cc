@@ -229,7 +229,7 @@ RunResult ChildProcess::Wait(std::chrono::milliseconds timeout) {
       pollfd p{pidfd, POLLIN, 0};
       ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
     } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // poll interval inside the deadline loop
+      PollUntil([&] { return Reap(/*block=*/false); }, left);
     }
   }
   if (pidfd >= 0) ::close(pidfd);
