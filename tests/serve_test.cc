@@ -64,7 +64,8 @@ TEST(Serve, AcknowledgedEventsAreQueryableWithinSeconds) {
 }
 
 TEST(Serve, SigtermLandsLoadsAndMergesEverythingAcknowledged) {
-  Workspace ws(AccountingConfigYaml() + "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 1h\n");
+  Workspace ws(AccountingConfigYaml() +
+               "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 1h\n  seal_when_idle: off\n");
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
   for (int i = 0; i < 20; ++i) ASSERT_EQ(Post(server.port(), Event(i)).status, 202);
@@ -74,6 +75,17 @@ TEST(Serve, SigtermLandsLoadsAndMergesEverythingAcknowledged) {
   EXPECT_EQ(done.exit_code, 0) << done.Describe();
   EXPECT_EQ(FinalRows(ws), 20);
   EXPECT_TRUE(ListFiles(ws.landing_dir() + "/_open").empty());
+}
+
+TEST(Serve, AnIdlePipelineSealsEarlySoEventsAreFreshLongBeforeRollInterval) {
+  Workspace ws(AccountingConfigYaml() + "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 1h\n");
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  ASSERT_EQ(Post(server.port(), Event(1) + "\n" + Event(2) + "\n").status, 202);
+  // seal_when_idle (500 ms by default) seals the open file although an hour is the roll interval.
+  EXPECT_TRUE(Eventually([&] { return FinalRows(ws) == 2; }, 20s)) << server.process().Stderr();
+  server.process().Kill(SIGTERM);
+  EXPECT_EQ(server.process().Wait(60s).exit_code, 0);
 }
 
 TEST(Serve, BadRequestsAreRefusedAndNothingOfThemLands) {

@@ -330,7 +330,12 @@ void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKe
 
 void ParseLanding(const YAML::Node& node, LandingConfig* landing, Problems* problems) {
   if (!node.IsMap()) return problems->Add(node.Mark(), "landing must be a map (roll_interval, roll_size, max_backlog)");
-  CheckKeys(node, {"roll_interval", "roll_size", "max_backlog"}, "landing", problems);
+  CheckKeys(node, {"roll_interval", "roll_size", "max_backlog", "seal_when_idle"}, "landing", problems);
+  if (const auto v = node["seal_when_idle"]; v && IsScalar(v, "landing.seal_when_idle", problems)) {
+    auto micros = v.Scalar() == "off" ? Result<int64_t>(int64_t{0}) : ParseDurationMicros(v.Scalar());
+    if (!micros.ok()) problems->Add(v.Mark(), fmt::format("landing.seal_when_idle: {} (or off)", micros.status().message()));
+    else landing->seal_when_idle_micros = *micros;
+  }
   if (const auto v = node["roll_interval"]; v && IsScalar(v, "landing.roll_interval", problems)) {
     auto micros = ParseDurationMicros(v.Scalar());
     if (!micros.ok() || *micros <= 0) problems->Add(v.Mark(), fmt::format("landing.roll_interval: {}", micros.ok() ? "must be above 0" : micros.status().message()));
@@ -403,6 +408,7 @@ const std::vector<std::string>& ConfigKeys() {
       "landing.roll_interval",
       "landing.roll_size",
       "landing.max_backlog",
+      "landing.seal_when_idle",
       "events",
       "events.<name>.table",
       "events.<name>.flatten",

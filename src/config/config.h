@@ -38,6 +38,9 @@ struct LandingConfig {
   int64_t roll_interval_micros = 5'000'000;  // seal an open file after this long
   size_t roll_size = 64u << 20;              // or once it is this big
   size_t max_backlog = 1u << 30;             // bytes landed but not yet loaded before 503s
+  // When the pipeline has nothing to load, seal open files at least this old
+  // rather than wait for roll_interval: freshness. 0 turns it off.
+  int64_t seal_when_idle_micros = 500'000;
 };
 
 struct Config {

@@ -67,6 +67,14 @@ void LandingWriter::Land(const EventSpec& event, std::vector<IncomingEvent> even
   done(Status::Unavailable(stopping_ ? "sluice is shutting down" : "the landing backlog is over its limit"));
 }
 
+void LandingWriter::SealOpenedBefore(int64_t opened_before_micros) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);  // so the flusher cannot miss the wake-up
+    seal_opened_before_ = opened_before_micros;
+  }
+  flush_cv_.notify_one();
+}
+
 void LandingWriter::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -81,18 +89,22 @@ void LandingWriter::Stop() {
 
 void LandingWriter::FlushLoop() {
   int64_t next_roll = NowMicros() + config_.landing.roll_interval_micros;
+  int64_t applied_seal_before = 0;
   while (true) {
     std::vector<Pending> batch;
     bool stopping;
     {
       std::unique_lock<std::mutex> lock(mu_);
       const auto deadline = std::chrono::system_clock::time_point(std::chrono::microseconds(next_roll));
-      flush_cv_.wait_until(lock, deadline, [this] { return stopping_ || !pending_.empty(); });
+      flush_cv_.wait_until(lock, deadline, [&] {
+        return stopping_ || !pending_.empty() || seal_opened_before_ != applied_seal_before;
+      });
       batch.swap(pending_);
       stopping = stopping_;
+      applied_seal_before = seal_opened_before_;
     }
     if (!batch.empty()) FlushBatch(&batch);
-    next_roll = RollDue(NowMicros(), stopping);
+    next_roll = RollDue(NowMicros(), stopping, applied_seal_before);
     if (stopping) {
       std::lock_guard<std::mutex> lock(mu_);
       if (pending_.empty()) {
@@ -184,12 +196,13 @@ void LandingWriter::FlushBatch(std::vector<Pending>* batch) {
   for (Pending& p : *batch) p.done(status);
 }
 
-int64_t LandingWriter::RollDue(int64_t now, bool all) {
+int64_t LandingWriter::RollDue(int64_t now, bool all, int64_t seal_opened_before) {
   int64_t next = now + config_.landing.roll_interval_micros;
   std::vector<std::string> due;
   for (auto it = open_.begin(); it != open_.end();) {
     OpenFile& f = it->second;
-    const bool expired = now - f.opened_micros >= config_.landing.roll_interval_micros;
+    const bool expired = now - f.opened_micros >= config_.landing.roll_interval_micros ||
+                         f.opened_micros <= seal_opened_before;
     if (all || expired || f.synced_size >= config_.landing.roll_size) {
       ::close(f.fd);
       if (f.synced_size > 0) due.push_back(f.path);

@@ -49,6 +49,9 @@ class LandingWriter final : public EventLander {
   ReadyQueue* ready_queue() { return &queue_; }
   // Runs after each sealed file, on the sealing thread: wakes the pipeline.
   void SetSealedListener(std::function<void()> listener) { sealed_listener_ = std::move(listener); }
+  // Seals, on the next flush, every open file opened at or before
+  // `opened_before_micros` (the pipeline asks when it is idle).
+  void SealOpenedBefore(int64_t opened_before_micros);
   // The pipeline reports bytes it has loaded: the backlog shrinks by them.
   void Loaded(uint64_t bytes) { backlog_bytes_ -= static_cast<int64_t>(bytes); }
   int64_t backlog_bytes() const { return backlog_bytes_.load(); }
@@ -72,8 +75,10 @@ class LandingWriter final : public EventLander {
   void FlushBatch(std::vector<Pending>* batch);
   Status WriteAndSync(const std::vector<OpenFile*>& files);
   Result<OpenFile*> FileFor(const std::string& type, const std::string& tenant, int64_t now);
-  // Hands due (or, with `all`, every) open files to the sealer; returns the next deadline.
-  int64_t RollDue(int64_t now, bool all);
+  // Hands due (or, with `all`, every) open files to the sealer: those past
+  // roll_interval or roll_size, or opened at or before `seal_opened_before`.
+  // Returns the next deadline.
+  int64_t RollDue(int64_t now, bool all, int64_t seal_opened_before);
 
   const Config& config_;
   const std::string landing_dir_;
@@ -90,6 +95,7 @@ class LandingWriter final : public EventLander {
   std::deque<std::string> to_seal_;
   bool stopping_ = false;
   bool flusher_done_ = false;
+  int64_t seal_opened_before_ = 0;  // SealOpenedBefore's latest request
 
   std::map<std::string, OpenFile> open_;  // flusher thread only
 

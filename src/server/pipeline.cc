@@ -10,7 +10,7 @@
 
 namespace sluice {
 namespace {
-constexpr auto kIdleInterval = std::chrono::seconds(1);
+constexpr auto kIdleInterval = std::chrono::milliseconds(250);  // also how often seal_when_idle is considered
 
 // A ready marker is named after its sealing time in microseconds.
 int64_t SealedMicros(const ReadyFile& f) {
@@ -86,6 +86,10 @@ bool Pipeline::Cycle() {
     pipeline_failures_.Add();
     return false;
   }
+  // Nothing sealed is waiting: seal what has waited long enough in open
+  // files now, so an event is visible about seal_when_idle after its 202.
+  if (ready->empty() && config_.landing.seal_when_idle_micros > 0)
+    landing_->SealOpenedBefore(NowMicros() - config_.landing.seal_when_idle_micros);
   Loader loader(config_, warehouse_);
   int64_t newest_loaded = 0;
   for (const ReadyFile& f : *ready) {

@@ -3,7 +3,8 @@
 // One thread owns the warehouse connection. Each cycle loads every ready
 // file in sealing order (exactly once: the load history arbitrates), removes
 // its marker, then merges the event types that received rows. A cycle runs
-// when a file is sealed (Wake) and at least every `idle_interval`, and
+// when a file is sealed (Wake) and at least every 250 ms; an idle cycle asks
+// the landing writer to seal files older than landing.seal_when_idle. And
 // failures (the warehouse busy or down) are retried on the next cycle: the
 // landed files are the buffer, so nothing is lost while the warehouse waits.
 #pragma once
