@@ -36,13 +36,15 @@ constexpr int64_t kGoodLines = kEvents - kBadLines;
 // Polls `ready` every few milliseconds until it holds, the child exits, or
 // the deadline passes. True when `ready` held while the child still ran.
 bool WaitUntilInProgress(ChildProcess& child, const std::function<bool()>& ready) {
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!child.Running()) return false;
-    if (ready()) return child.Running();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll interval inside the deadline loop
-  }
-  return false;
+  bool held = false;
+  PollUntil(
+      [&] {
+        if (!child.Running()) return true;
+        held = ready();
+        return held;
+      },
+      kDeadline);
+  return held && child.Running();
 }
 
 std::vector<std::string> LandedFiles(const Workspace& ws, bool temporary) {
