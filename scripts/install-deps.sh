@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libzstd-dev zlib1g-dev libxxhash-dev
   libboost-dev libssl-dev
+  libpqxx-dev libpq-dev postgresql   # the PostgreSQL backend and its test cluster
   libgtest-dev
   zstd gzip
   wrk nginx-light curl   # make bench-serve

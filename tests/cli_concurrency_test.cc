@@ -93,14 +93,15 @@ TEST(ConcurrencyCli, StatusAndSqlDoNotWaitBehindALongLoad) {
   const std::string file = ws.WriteInput("big.ndjson", LargeAccountingFile(200'000, 0));
   ASSERT_RUN_OK(ws.Sluice({"status"}));
   ChildProcess load({SluiceBin(), "-c", ws.config_path(), "load", file}, RunOptions{});
-  // Wait until the load holds the write lock: its staging rows are reaching the WAL.
+  // Wait until the load is in its transaction, writing staging rows (SQLite:
+  // into the WAL; PostgreSQL: into the staging table's files).
   int64_t last = -1;
   bool in_progress = false;
   PollUntil(
       [&] {
-        const int64_t wal = FileSize(ws.db_path() + "-wal");
-        in_progress = last >= 0 && wal > last && wal > (8 << 20);
-        last = wal;
+        const int64_t written = ws.WarehouseWriteBytes();
+        in_progress = last >= 0 && written > last && written > (8 << 20);
+        last = written;
         return in_progress || !load.Running();
       },
       kDeadline);

@@ -16,12 +16,15 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "pg_harness.h"
 
 extern char** environ;
 
@@ -314,9 +317,69 @@ std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
   return rows;
 }
 
-Workspace::Workspace(const std::string& config_yaml) : dir_("sluice-e2e") { SetConfig(config_yaml); }
+struct Workspace::PgReader {
+  std::mutex mu;
+  std::unique_ptr<PgConnection> connection;  // opened on first use
+};
 
-void Workspace::SetConfig(const std::string& yaml) const { WriteFile(config_path(), yaml); }
+Workspace::Workspace(const std::string& config_yaml, WorkspaceOptions options) : dir_("sluice-e2e") {
+  if (OnPostgres()) {
+    pg_dsn_ = options.pg_dsn.empty() ? PgDsn() : options.pg_dsn;
+    owns_schema_ = options.pg_schema.empty();
+    pg_schema_ = owns_schema_ ? UniqueSchemaName() : options.pg_schema;
+    pg_ = std::make_unique<PgReader>();
+  }
+  SetConfig(config_yaml);
+}
+
+Workspace::~Workspace() {
+  if (!on_postgres()) return;
+  pg_.reset();
+  if (!owns_schema_) return;
+  try {
+    PgConnection admin(pg_dsn_, "", /*read_only=*/false);
+    admin.Exec("SET lock_timeout = '20s'; DROP SCHEMA IF EXISTS " + QuotePgIdent(pg_schema_) + " CASCADE");
+  } catch (const std::exception& e) {
+    // The cluster is thrown away after the run; a schema left behind only costs space.
+    fmt::print(stderr, "warning: could not drop schema {}: {}\n", pg_schema_, e.what());
+  }
+}
+
+void Workspace::SetConfig(const std::string& yaml) const {
+  WriteFile(config_path(), on_postgres() ? WithPostgresWarehouse(yaml, pg_dsn_, pg_schema_) : yaml);
+}
+
+std::vector<Row> Workspace::Query(const std::string& sql) const {
+  if (!on_postgres()) return QueryDb(db_path(), sql);
+  std::lock_guard<std::mutex> lock(pg_->mu);
+  if (!pg_->connection) pg_->connection = std::make_unique<PgConnection>(pg_dsn_, pg_schema_);
+  return pg_->connection->Query(sql);
+}
+
+std::vector<std::string> Workspace::Columns(const std::string& table) const {
+  const std::string sql =
+      on_postgres() ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                      "table_name = " + QuotePgLiteral(table) + " ORDER BY ordinal_position"
+                    : "SELECT name FROM pragma_table_info(" + QuotePgLiteral(table) + ") ORDER BY cid";
+  std::vector<std::string> columns;
+  for (const auto& row : Query(sql)) columns.push_back(row.at(0).text);
+  return columns;
+}
+
+bool Workspace::HasTable(const std::string& name) const {
+  const std::string sql =
+      on_postgres() ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND "
+                      "table_name = " + QuotePgLiteral(name)
+                    : "SELECT count(*) FROM sqlite_master WHERE name = " + QuotePgLiteral(name);
+  return Count(sql) > 0;
+}
+
+int64_t Workspace::WarehouseWriteBytes() const {
+  if (!on_postgres()) return FileSize(db_path() + "-wal");
+  return Count(
+      "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'm')");
+}
 
 std::string Workspace::WriteInput(const std::string& name, std::string_view content) const {
   const std::string path = dir() + "/in/" + name;

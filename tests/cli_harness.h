@@ -2,7 +2,9 @@
 // sluice.yaml, input files written plain, gzipped or zstd-compressed, the
 // real `sluice` binary run as a child process (stdout, stderr and exit code
 // captured, with a deadline so a hang fails the test instead of stalling it),
-// and the warehouse read back through the SQLite C API.
+// and the warehouse read back: through the SQLite C API, or through libpq
+// when the test runs against PostgreSQL (pg_harness.h: $SLUICE_TEST_BACKEND,
+// the Cell mapping that makes both read alike).
 //
 // The binary is $SLUICE_BIN and the repository $SLUICE_SOURCE_DIR (set by
 // CTest, see sluice_test() in the top-level CMakeLists.txt).
@@ -13,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,17 +119,36 @@ std::string ToString(const Row& row);
 std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
                          const std::vector<std::pair<std::string, std::string>>& attach = {});
 
+// Where a Workspace's warehouse lives on PostgreSQL; ignored on SQLite.
+struct WorkspaceOptions {
+  std::string pg_dsn;     // default: PgDsn(), the fixture's cluster
+  std::string pg_schema;  // a schema shared with another workspace (not dropped by this one);
+                          // default: a fresh one, dropped with this workspace
+};
+
 // A temporary folder holding sluice.yaml (data_dir: data) and input files.
+//
+// On PostgreSQL (OnPostgres()) the workspace's warehouse is a schema of its
+// own, w_<pid>_<n>_<salt>: sluice.yaml always points at it (SetConfig
+// rewrites or appends the warehouse section, keeping line numbers, see
+// WithPostgresWarehouse), sluice creates it, and the destructor drops it
+// (DROP SCHEMA … CASCADE). Query and friends read it through libpq with
+// search_path set to it. Query may be called from several threads.
 class Workspace {
  public:
-  explicit Workspace(const std::string& config_yaml = AccountingConfigYaml());
+  explicit Workspace(const std::string& config_yaml = AccountingConfigYaml(), WorkspaceOptions options = {});
+  ~Workspace();
 
   const std::string& dir() const { return dir_.path(); }
   std::string config_path() const { return dir() + "/sluice.yaml"; }
   std::string data_dir() const { return dir() + "/data"; }
-  std::string db_path() const { return data_dir() + "/warehouse.db"; }
+  std::string db_path() const { return data_dir() + "/warehouse.db"; }  // SQLite only
   std::string landing_dir() const { return data_dir() + "/landing"; }
   void SetConfig(const std::string& yaml) const;
+
+  bool on_postgres() const { return !pg_schema_.empty(); }
+  const std::string& pg_dsn() const { return pg_dsn_; }        // empty on SQLite
+  const std::string& pg_schema() const { return pg_schema_; }  // empty on SQLite
 
   // Writes an input file under in/ and returns its path.
   std::string WriteInput(const std::string& name, std::string_view content) const;
@@ -137,13 +159,29 @@ class Workspace {
   RunResult Load(const std::vector<std::string>& files) const;
   RunResult Merge() const;
 
-  std::vector<Row> Query(const std::string& sql) const { return QueryDb(db_path(), sql); }
+  // One read-only statement on the warehouse. Throws std::runtime_error
+  // (also when the warehouse or the table does not exist yet).
+  std::vector<Row> Query(const std::string& sql) const;
   int64_t Count(const std::string& table_or_query) const;  // count(*) of a table, or a query's first integer
   // The final table as text rows ("NULL" for NULL), ordered by its key.
   std::vector<std::string> FinalRows(const std::string& columns = "*") const;
 
+  // Backend-neutral looks at the catalog, for what tests would otherwise
+  // ask sqlite_master or pragma_table_info.
+  std::vector<std::string> Columns(const std::string& table) const;  // in table order; empty if no such table
+  bool HasTable(const std::string& name) const;
+  // A measure of what writers have put into the warehouse, committed or not,
+  // that grows while a long load runs: the SQLite WAL file's size (-1 before
+  // there is one); on PostgreSQL the on-disk size of the workspace schema's
+  // tables and indexes (an open transaction's rows count too).
+  int64_t WarehouseWriteBytes() const;
+
  private:
+  struct PgReader;
   TempDir dir_;
+  std::string pg_dsn_, pg_schema_;
+  bool owns_schema_ = false;
+  std::unique_ptr<PgReader> pg_;
 };
 
 // Counts printed by `sluice merge` for the Accounting type.

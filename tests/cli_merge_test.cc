@@ -3,6 +3,7 @@
 // and independence from how staging rows are split into runs.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "cli_harness.h"
 
@@ -230,13 +231,17 @@ TEST(MergeCli, TimestampsAreStoredInUtcAndAmountsRoundHalfAwayFromZero) {
   MergeLine m = MergeOk(ws);
   EXPECT_EQ(m.inserted, 7);
   EXPECT_EQ(m.rejected, 0);
-  EXPECT_THAT(ws.FinalRows("eventitemid, amount, typeof(amount), performedon"),
-              ElementsAre("a|0.13|real|2026-11-20 14:05:00.000000", "b|-0.13|real|2026-11-20 14:03:11.250000",
-                          "c|2.68|real|2026-02-28 23:30:00.000000", "d|1.01|real|2026-11-20 22:00:00.000000",
-                          "e|0|real|2026-11-20 00:00:00.000000", "f|100|real|2026-11-20 10:00:00.000001",
-                          "g|7|real|2024-02-29 12:00:00.000000"));
+  EXPECT_THAT(ws.FinalRows("eventitemid, amount, performedon"),
+              ElementsAre("a|0.13|2026-11-20 14:05:00.000000", "b|-0.13|2026-11-20 14:03:11.250000",
+                          "c|2.68|2026-02-28 23:30:00.000000", "d|1.01|2026-11-20 22:00:00.000000",
+                          "e|0|2026-11-20 00:00:00.000000", "f|100|2026-11-20 10:00:00.000001",
+                          "g|7|2024-02-29 12:00:00.000000"));
+  // Amounts are numbers (SQLite: REAL; PostgreSQL: numeric, read back as a float Cell), never text.
+  for (const auto& row : ws.Query("SELECT eventitemid, amount FROM accounting"))
+    EXPECT_EQ(row[1].type, SQLITE_FLOAT) << ToString(row);
   // No negative zero: -0.004 rounds to 0.00, stored as +0.
-  EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting WHERE eventitemid = 'e' AND 1/amount > 0"), 0);
+  EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting WHERE eventitemid = 'e' AND CAST(amount AS TEXT) LIKE '-%'"),
+            0);
 }
 
 TEST(MergeCli, FinalTableIsTheSameWhetherMergedInOneRunOrSeveral) {

@@ -97,10 +97,8 @@ TEST(SchemaCli, ANewCatalogColumnIsAddedOnTheNextCommandAndFilledByLaterMerges) 
 
   ws.SetConfig(SmallConfig("      channel: {path: item.Channel, type: varchar(16)}\n"));
   ASSERT_RUN_OK(ws.Sluice({"status"}));
-  std::vector<std::string> columns;
-  for (const auto& row : ws.Query("SELECT name FROM pragma_table_info('accounting') ORDER BY cid"))
-    columns.push_back(row[0].text);
-  EXPECT_THAT(columns, ElementsAre("eventitemid", "entryidentifier", "eventdatetime", "amount", "reason", "channel"));
+  EXPECT_THAT(ws.Columns("accounting"),
+              ElementsAre("eventitemid", "entryidentifier", "eventdatetime", "amount", "reason", "channel"));
   EXPECT_EQ(ws.Count("SELECT count(*) FROM sluice_columns WHERE table_name = 'accounting' AND "
                      "column_name = 'channel' AND type = 'varchar(16)'"), 1);
   EXPECT_THAT(ws.FinalRows("eventitemid, channel"), ElementsAre("I1|NULL"));
@@ -121,7 +119,8 @@ TEST(SchemaCli, DroppingACatalogColumnIsRefusedNamingItAndChangesNothing) {
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   EXPECT_THAT(r.err, StartsWith("error: "));
   EXPECT_THAT(r.err, HasSubstr("'reason'"));
-  EXPECT_EQ(ws.Count("SELECT count(*) FROM pragma_table_info('accounting') WHERE name IN ('reason', 'channel')"), 1);
+  EXPECT_THAT(ws.Columns("accounting"), ::testing::Contains("reason"));
+  EXPECT_THAT(ws.Columns("accounting"), ::testing::Not(::testing::Contains("channel")));
   EXPECT_EQ(ws.Count("SELECT count(*) FROM sluice_columns WHERE column_name = 'channel'"), 0);
   EXPECT_THAT(ws.FinalRows("eventitemid, reason"), ElementsAre("I1|r"));
   // Putting it back makes the warehouse usable again.
@@ -164,7 +163,7 @@ TEST(SchemaCli, ATableSluiceDidNotCreateIsNotTakenOver) {
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("'accounting'"));
   EXPECT_THAT(r.err, HasSubstr("not created by sluice"));
-  EXPECT_EQ(ws.Count("SELECT count(*) FROM pragma_table_info('accounting')"), 1);
+  EXPECT_THAT(ws.Columns("accounting"), ElementsAre("x"));
 }
 
 }  // namespace

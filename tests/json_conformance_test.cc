@@ -86,7 +86,7 @@ TEST(JsonConformance, NFilesNeverLandYObjectsLandOnceAndNothingCrashes) {
       landed[{type, fs::path(row[0].text).filename().string()}] = {row[1].integer, row[2].integer};
   }
 
-  int64_t y_objects = 0, total_staged = 0;
+  int64_t y_objects = 0, total_staged = 0, jsonb_refused = 0;
   std::map<std::string, std::string> first_with_content;
   for (const auto& e : corpus) {
     const auto [it, first] = first_with_content.emplace(e.content, e.name);
@@ -107,7 +107,13 @@ TEST(JsonConformance, NFilesNeverLandYObjectsLandOnceAndNothingCrashes) {
           }
           break;
         case 'y':
-          if (e.one_line_object) {
+          if (e.one_line_object && ws.on_postgres() && e.content.find("\\u0000") != std::string::npos) {
+            // Valid JSON that PostgreSQL's jsonb cannot hold: a load error
+            // that says so (docs/warehouse.md, PostgreSQL), never a failed load.
+            EXPECT_EQ(l.staged, 0) << e.name;
+            EXPECT_EQ(l.errors, 1) << e.name;
+            ++jsonb_refused;
+          } else if (e.one_line_object) {
             EXPECT_EQ(l.staged, 1) << e.name << " is a JSON object and must land once";
             EXPECT_EQ(l.errors, 0) << e.name;
             y_objects += type == "Accounting";
@@ -124,7 +130,13 @@ TEST(JsonConformance, NFilesNeverLandYObjectsLandOnceAndNothingCrashes) {
       }
     }
   }
-  EXPECT_EQ(y_objects, 11);  // the y_object_* files, less the one written over several lines
+  // The y_object_* files, less the one written over several lines (and on
+  // PostgreSQL the one with \u0000, for each of the two types).
+  EXPECT_EQ(y_objects, ws.on_postgres() ? 10 : 11);
+  EXPECT_EQ(jsonb_refused, ws.on_postgres() ? 2 : 0);
+  if (ws.on_postgres()) {
+    EXPECT_EQ(ws.Count("SELECT count(*) FROM sluice_load_errors WHERE error LIKE '%jsonb cannot store%'"), 2);
+  }
 
   // Every staged row is exactly the content of a file, as one line.
   EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting_stg WHERE line <> 1"), 0);

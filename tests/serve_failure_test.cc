@@ -274,6 +274,7 @@ TEST_F(ServeFailureDiskFull, LandingAndSealingOnAFullDiskAnswer503AndRecoverWith
 }
 
 TEST_F(ServeFailureDiskFull, WarehouseOnAFullDiskRecoversAndLosesNoAcknowledgedEvent) {
+  if (ws_->on_postgres()) GTEST_SKIP() << "the warehouse is a PostgreSQL server, not a file on the full disk";
   FillThenFreeTheDisk(/*pace=*/true);
 }
 
@@ -291,7 +292,7 @@ TEST(ServeFailureReaders, SqlAndStatusAnswerWhileAClientPostsAndDoNotStallIt) {
   ASSERT_EQ(PostBatch(port, 0, 10, seed_rng, 0).status, 202);
   ASSERT_TRUE(PollUntil([&] {
     try {
-      return FileSize(ws.db_path()) >= 0 && ws.Count("accounting") >= 10;
+      return ws.Count("accounting") >= 10;  // throws until the warehouse and the table exist
     } catch (...) {
       return false;
     }

@@ -1,5 +1,9 @@
 // What the serve suites share: a running `sluice serve` child and the port it
-// printed once it accepts requests.
+// printed once it accepts requests. The server uses the workspace's
+// sluice.yaml, so it runs against whichever backend the workspace targets
+// (on PostgreSQL: the workspace's schema, see Workspace); two Servers of two
+// Workspaces sharing a schema (WorkspaceOptions::pg_schema) share one
+// warehouse, each with its own landing folder.
 #pragma once
 
 #include "cli_harness.h"

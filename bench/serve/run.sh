@@ -72,19 +72,24 @@ metric() {  # metric NAME: the sum of NAME's samples (all labels) from /metrics
 field() {  # field KEY FILE: value of KEY=... on the RESULT line
   grep '^RESULT ' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
-drain() {  # wait (≤ 180 s) until the pipeline is idle: nothing unmerged, and no
-  # file sealed or row loaded for 7 s (longer than the 5 s roll_interval).
-  # (Not "rows loaded = events accepted": phase 1's fixed body makes sealed
-  # files with identical content, which the load history loads only once.)
-  local i key last="" same=0
-  for i in $(seq 1 180); do
+drain() {  # wait (at most 900 s) until the pipeline is idle: nothing unmerged, and
+  # no file sealed or row loaded for 7 s (longer than the 5 s roll_interval).
+  # Prints how long the pipeline took to catch up, and the rows it loaded
+  # meanwhile: phase 1 lands events faster than they are loaded and merged.
+  local i key last="" same=0 rows0 rows1
+  rows0=$(metric sluice_loader_rows_total)
+  for i in $(seq 1 900); do
     key="$(metric sluice_landing_files_sealed_total) $(metric sluice_loader_rows_total) $(metric sluice_merge_lag_rows)"
     if [ "$key" = "$last" ] && [ "${key##* }" = 0 ]; then same=$((same + 1)); else same=0; fi
     last=$key
-    if [ "$same" -ge 7 ]; then echo "  (pipeline idle after ${i} s)"; return 0; fi
+    if [ "$same" -ge 7 ]; then
+      rows1=$(metric sluice_loader_rows_total)
+      echo "  (pipeline idle after ${i} s: caught up on $((rows1 - rows0)) more rows, $(awk -v r=$((rows1 - rows0)) -v s=$((i - 7)) 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }') rows/s loaded and merged)"
+      return 0
+    fi
     sleep 1
   done
-  echo "  (pipeline still busy after 180 s: sealed/rows/lag = $key; continuing)"
+  echo "  (pipeline still busy after 900 s: sealed/rows/lag = $key; continuing)"
 }
 run_wrk() {  # run_wrk NAME SCRIPT PORT: wrk with --latency; output in $tmp/NAME.out
   local name=$1 script=$2 p=$3
@@ -131,6 +136,7 @@ b_ok=$(field ok202 "$tmp/batch.out")
 b_eps=$(awk -v ok="$b_ok" -v s="$b_secs" -v n="$BATCH" 'BEGIN { printf "%.0f", ok * n / s }')
 b_fps=$(awk -v a="$f0" -v b="$f1" -v s="$b_secs" 'BEGIN { printf "%.0f", (b - a) / s }')
 drain
+echo "  events accepted so far $(metric sluice_http_events_accepted_total), rows loaded $(metric sluice_loader_rows_total)"
 
 # --- phase 2: single events ----------------------------------------------------
 echo "phase 2: single-event requests, wrk -t $THREADS -c $CONNS -d $DURATION (unique EventItemId per request)"

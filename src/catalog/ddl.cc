@@ -111,6 +111,45 @@ std::string SqliteCreateStagingTable(const EventSpec& event) {
       QuoteIdent(event.staging_table()));
 }
 
+std::string PostgresColumnType(const ColumnType& type) {
+  switch (type.kind) {
+    case TypeKind::kString: return "text";
+    case TypeKind::kVarchar: return fmt::format("varchar({})", type.length);
+    case TypeKind::kInt: return "bigint";
+    case TypeKind::kDecimal: return fmt::format("numeric({},{})", type.precision, type.scale);
+    case TypeKind::kDouble: return "double precision";
+    case TypeKind::kBoolean: return "boolean";
+    case TypeKind::kDate: return "date";
+    case TypeKind::kTimestamp: return "timestamp";
+    case TypeKind::kJson: return "jsonb";
+  }
+  return "text";
+}
+
+std::string PostgresCreateFinalTable(const EventSpec& event, const std::string& schema) {
+  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {}.{} (\n", QuoteIdent(schema), QuoteIdent(event.table));
+  for (const auto& col : event.columns) {
+    sql += fmt::format("  {} {},", QuoteIdent(col.name), PostgresColumnType(col.type));
+    sql += fmt::format("  -- {} from {}\n", col.type.ToString(), col.path.text);
+  }
+  std::vector<std::string> keys;
+  for (const auto& k : event.key) keys.push_back(QuoteIdent(k));
+  sql += fmt::format("  PRIMARY KEY ({})\n);\n", Join(keys, ", "));
+  return sql;
+}
+
+std::string PostgresCreateStagingTable(const EventSpec& event, const std::string& schema) {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {}.{} (\n"
+      "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- arrival order, never reused\n"
+      "  payload jsonb NOT NULL,                 -- the JSON line\n"
+      "  source text NOT NULL,                   -- the landed file it came from\n"
+      "  line bigint NOT NULL,\n"
+      "  loaded_at timestamp NOT NULL\n"
+      ");\n",
+      QuoteIdent(schema), QuoteIdent(event.staging_table()));
+}
+
 std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) {
   const std::string schema = o.schema;
   const std::string name = AsciiUpper(event.table);

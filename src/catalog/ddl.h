@@ -1,6 +1,7 @@
 // DDL for the catalog, per SQL dialect.
 //
 // sqlite:    the final and staging tables sluice itself creates.
+// postgres:  the same tables on PostgreSQL.
 // snowflake: for a team that keeps Snowflake, the per-event objects the seed
 //            sets up by hand (stage, pipe, staging table, stream, final table,
 //            merge task, cleanup task), generated from the same catalog.
@@ -22,6 +23,12 @@ std::string SqliteColumnType(const ColumnType& type);
 
 std::string SqliteCreateFinalTable(const EventSpec& event);
 std::string SqliteCreateStagingTable(const EventSpec& event);
+
+// PostgreSQL: native types (numeric(p,s), timestamp, varchar(n), bigint,
+// boolean, date, jsonb), tables qualified by `schema`.
+std::string PostgresColumnType(const ColumnType& type);
+std::string PostgresCreateFinalTable(const EventSpec& event, const std::string& schema);
+std::string PostgresCreateStagingTable(const EventSpec& event, const std::string& schema);
 
 struct SnowflakeOptions {
   std::string schema = "SLUICE.PUBLIC";              // database.schema

@@ -1,10 +1,11 @@
-// sluice ddl [--dialect sqlite|snowflake]
+// sluice ddl [--dialect sqlite|postgres|snowflake]
 //
 // Needs only the config, not the warehouse: it prints, it does not create.
 #include <iostream>
 
 #include "catalog/ddl.h"
 #include "cli/command.h"
+#include "warehouse/postgres/pg_warehouse.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
 namespace sluice {
@@ -26,6 +27,17 @@ int RunDdl(const GlobalOptions& global, const DdlOptions& options) {
     }
     return kExitOk;
   }
+  if (options.dialect == "postgres") {
+    const std::string& schema = config->warehouse.schema;
+    std::cout << fmt::format("-- sluice's own tables, in schema {}\n", schema)
+              << fmt::format("CREATE SCHEMA IF NOT EXISTS {};\n", QuoteIdent(schema))
+              << PgWarehouse::SystemTablesDdl(schema);
+    for (const auto& event : config->catalog.events) {
+      std::cout << fmt::format("\n-- {}\n", event.name) << PostgresCreateFinalTable(event, schema)
+                << PostgresCreateStagingTable(event, schema);
+    }
+    return kExitOk;
+  }
   for (size_t i = 0; i < config->catalog.events.size(); ++i)
     std::cout << (i ? "\n" : "") << SnowflakeObjects(config->catalog.events[i], options.snowflake);
   return kExitOk;
@@ -36,8 +48,8 @@ int RunDdl(const GlobalOptions& global, const DdlOptions& options) {
 void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
   auto* cmd = app.add_subcommand("ddl", "print the DDL for the catalog");
   auto o = std::make_shared<DdlOptions>();
-  cmd->add_option("--dialect,-d", o->dialect, "sqlite (what sluice creates) or snowflake (the seed's objects)")
-      ->check(CLI::IsMember({"sqlite", "snowflake"}));
+  cmd->add_option("--dialect,-d", o->dialect, "sqlite or postgres (what sluice creates there; postgres uses warehouse.schema), or snowflake (the seed's objects)")
+      ->check(CLI::IsMember({"sqlite", "postgres", "snowflake"}));
   cmd->add_option("--schema", o->snowflake.schema, "snowflake: DATABASE.SCHEMA")->capture_default_str();
   cmd->add_option("--stage-url", o->snowflake.stage_url, "snowflake: stage URL prefix; the event name is appended")
       ->capture_default_str();

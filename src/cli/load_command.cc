@@ -55,8 +55,11 @@ int RunLoad(const GlobalOptions& global, const std::string& type, const std::vec
       continue;
     }
     if (outcome->skipped) {
-      std::cout << fmt::format("{}: skipped, this content was already loaded into {} (checksum {})\n", file,
-                               event->name, outcome->checksum);
+      if (outcome->identity == LoadIdentity::kLandedFile)
+        std::cout << fmt::format("{}: skipped, this landed file was already loaded into {}\n", file, event->name);
+      else
+        std::cout << fmt::format("{}: skipped, this content was already loaded into {} (checksum {})\n", file,
+                                 event->name, outcome->checksum);
       continue;
     }
     total_rows += outcome->rows;

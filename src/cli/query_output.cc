@@ -23,7 +23,7 @@ std::string JsonValue(const QueryCell& cell) {
     case QueryCell::Kind::kNull: return "null";
     case QueryCell::Kind::kInt: return cell.text;
     case QueryCell::Kind::kReal:  // JSON has no infinities or NaN
-      return cell.text.find_first_of("ni") == std::string::npos ? cell.text : "null";
+      return cell.text.find_first_of("nNiI") == std::string::npos ? cell.text : "null";  // inf, NaN, Infinity
     case QueryCell::Kind::kBlob: return JsonQuote(HexBlob(cell.text));
     case QueryCell::Kind::kText: return JsonQuote(cell.text);
   }

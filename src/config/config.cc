@@ -328,6 +328,37 @@ void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKe
   }
 }
 
+// A PostgreSQL identifier sluice will quote anyway, kept plain so that people
+// can type it unquoted in psql: letters, digits and _, not starting with a digit.
+bool IsPlainIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems* problems) {
+  CheckKeys(node, {"backend", "dsn", "schema", "readonly_role"}, "warehouse", problems);
+  if (const auto b = node["backend"]; b && IsScalar(b, "warehouse.backend", problems)) {
+    warehouse->backend = b.Scalar();
+    if (warehouse->backend != "sqlite" && warehouse->backend != "postgres")
+      problems->Add(b.Mark(), fmt::format("unknown warehouse backend '{}' (sqlite or postgres)", warehouse->backend));
+  }
+  const bool postgres = warehouse->backend == "postgres";
+  if (const auto v = node["dsn"]; v && IsScalar(v, "warehouse.dsn", problems)) warehouse->dsn = v.Scalar();
+  for (auto [key, target] : {std::pair{"schema", &warehouse->schema}, std::pair{"readonly_role", &warehouse->readonly_role}}) {
+    const auto v = node[key];
+    if (!v || !IsScalar(v, fmt::format("warehouse.{}", key), problems)) continue;
+    *target = v.Scalar();
+    if (!IsPlainIdentifier(*target))
+      problems->Add(v.Mark(), fmt::format("warehouse.{} '{}' must be 1-63 letters, digits or _, not starting with a digit",
+                                          key, *target));
+  }
+  if (!postgres) {
+    for (const char* key : {"dsn", "schema", "readonly_role"})
+      if (const auto v = node[key])
+        problems->Add(v.Mark(), fmt::format("warehouse.{} applies to backend: postgres only", key));
+  }
+}
+
 void ParseLanding(const YAML::Node& node, LandingConfig* landing, Problems* problems) {
   if (!node.IsMap()) return problems->Add(node.Mark(), "landing must be a map (roll_interval, roll_size, max_backlog)");
   CheckKeys(node, {"roll_interval", "roll_size", "max_backlog", "seal_when_idle"}, "landing", problems);
@@ -392,6 +423,9 @@ const std::vector<std::string>& ConfigKeys() {
       "data_dir",
       "warehouse",
       "warehouse.backend",
+      "warehouse.dsn",
+      "warehouse.schema",
+      "warehouse.readonly_role",
       "http",
       "http.listen",
       "http.max_body",
@@ -455,15 +489,9 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
 
     if (const auto w = root["warehouse"]) {
       if (!w.IsMap()) {
-        problems.Add(w.Mark(), "warehouse must be a map (backend: sqlite)");
+        problems.Add(w.Mark(), "warehouse must be a map (backend, dsn, schema, readonly_role)");
       } else {
-        CheckKeys(w, {"backend"}, "warehouse", &problems);
-        if (const auto b = w["backend"]; b && IsScalar(b, "backend", &problems)) {
-          config.warehouse.backend = b.Scalar();
-          if (config.warehouse.backend != "sqlite")
-            problems.Add(b.Mark(), fmt::format("unknown warehouse backend '{}' (this build supports: sqlite)",
-                                               config.warehouse.backend));
-        }
+        ParseWarehouse(w, &config.warehouse, &problems);
       }
     }
 

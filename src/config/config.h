@@ -15,7 +15,11 @@
 namespace sluice {
 
 struct WarehouseConfig {
-  std::string backend = "sqlite";  // the embedded default
+  std::string backend = "sqlite";  // the embedded default, or "postgres"
+  // postgres only:
+  std::string dsn;                 // libpq connection string or URI; empty: $SLUICE_PG_DSN
+  std::string schema = "public";   // where every table sluice creates lives
+  std::string readonly_role;       // granted USAGE on the schema and SELECT on final tables
 };
 
 // `sluice serve`'s HTTP listener.
@@ -37,7 +41,7 @@ struct ApiKey {
 struct LandingConfig {
   int64_t roll_interval_micros = 5'000'000;  // seal an open file after this long
   size_t roll_size = 64u << 20;              // or once it is this big
-  size_t max_backlog = 1u << 30;             // bytes landed but not yet loaded before 503s
+  size_t max_backlog = size_t{16} << 30;      // event bytes landed but not yet loaded before 503s
   // When the pipeline has nothing to load, seal open files at least this old
   // rather than wait for roll_interval: freshness. 0 turns it off.
   int64_t seal_when_idle_micros = 500'000;

@@ -16,7 +16,7 @@ constexpr const char* kAccounting = R"(# The Accounting business event of the se
 # table and merge task.
 data_dir: data                # landing files and the embedded warehouse (data/warehouse.db)
 warehouse:
-  backend: sqlite             # the default; postgres comes later
+  backend: sqlite             # the default; or postgres
 events:
   Accounting:                 # the business event's name (the seed's rule name)
     table: accounting         # final structured table
@@ -179,9 +179,28 @@ TEST(Config, DataDirDefaultsToDataBesideTheConfig) {
   EXPECT_EQ(c.sqlite_path(), "conf/data/warehouse.db");
 }
 
-TEST(Config, NonSqliteBackendIsRefused) {
-  const auto p = Problems("warehouse:\n  backend: postgres\n");
-  EXPECT_TRUE(HasProblem(p, 2, 12, {"postgres", "sqlite"}));
+TEST(Config, AnUnknownBackendIsRefusedNamingTheKnownOnes) {
+  const auto p = Problems("warehouse:\n  backend: mysql\n");
+  EXPECT_TRUE(HasProblem(p, 2, 12, {"'mysql'", "sqlite or postgres"}));
+}
+
+TEST(Config, PostgresTakesADsnASchemaAndAReadOnlyRole) {
+  const Config c = MustParse(std::string("warehouse:\n  backend: postgres\n  dsn: host=db dbname=w\n  schema: dev\n"
+                                         "  readonly_role: analysts\n") + kOrders,
+                             "sluice.yaml");
+  EXPECT_EQ(c.warehouse.backend, "postgres");
+  EXPECT_EQ(c.warehouse.dsn, "host=db dbname=w");
+  EXPECT_EQ(c.warehouse.schema, "dev");
+  EXPECT_EQ(c.warehouse.readonly_role, "analysts");
+  EXPECT_EQ(MustParse(std::string("warehouse:\n  backend: postgres\n") + kOrders, "s.yaml").warehouse.schema, "public");
+}
+
+TEST(Config, PostgresNamesMustBePlainIdentifiersAndPostgresKeysNeedThePostgresBackend) {
+  auto p = Problems("warehouse:\n  backend: postgres\n  schema: 1dev\n  readonly_role: a-b\n");
+  EXPECT_TRUE(HasProblem(p, 3, 11, {"warehouse.schema '1dev'", "letters, digits or _"}));
+  EXPECT_TRUE(HasProblem(p, 4, 18, {"warehouse.readonly_role 'a-b'"}));
+  p = Problems("warehouse:\n  schema: dev\n");
+  EXPECT_TRUE(HasProblem(p, 2, 11, {"warehouse.schema applies to backend: postgres only"}));
 }
 
 TEST(Config, UnknownTopLevelKeyIsNamedWithTheAllowedOnes) {

@@ -15,13 +15,9 @@
 
 #include "base/status.h"
 #include "catalog/event_spec.h"
+#include "landing/incoming_events.h"
 
 namespace sluice {
-
-struct IncomingEvent {
-  std::string tenant;  // partition folder, already made safe for a path ("_none" when absent)
-  std::string line;    // the event as one line of JSON, no newline in it
-};
 
 using LandedCallback = std::function<void(const Status&)>;
 
@@ -30,7 +26,7 @@ class EventLander {
   virtual ~EventLander() = default;
   // Thread-safe. `done` runs exactly once, on a landing thread: keep it short
   // (post the response to the connection's executor).
-  virtual void Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) = 0;
+  virtual void Land(const EventSpec& event, IncomingEvents events, LandedCallback done) = 0;
   // False while the lander cannot accept (backlog over its limit, stopping):
   // what /readyz reports.
   virtual bool Ready() const = 0;

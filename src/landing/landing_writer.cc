@@ -1,8 +1,10 @@
 #include "landing/landing_writer.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -55,7 +57,7 @@ bool LandingWriter::Ready() const {
   return !stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.landing.max_backlog);
 }
 
-void LandingWriter::Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) {
+void LandingWriter::Land(const EventSpec& event, IncomingEvents events, LandedCallback done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.landing.max_backlog)) {
@@ -140,12 +142,22 @@ Result<LandingWriter::OpenFile*> LandingWriter::FileFor(const std::string& type,
 
 Status LandingWriter::WriteAndSync(const std::vector<OpenFile*>& files) {
   for (OpenFile* f : files) {
-    size_t done = 0;
-    while (done < f->buffer.size()) {
-      const ssize_t n = ::write(f->fd, f->buffer.data() + done, f->buffer.size() - done);
+    // writev takes at most IOV_MAX pieces and may write less than asked:
+    // advance through the pieces by what it did write.
+    size_t first = 0;
+    while (first < f->pieces.size()) {
+      const int n_pieces = static_cast<int>(std::min<size_t>(f->pieces.size() - first, IOV_MAX));
+      ssize_t n = ::writev(f->fd, &f->pieces[first], n_pieces);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return LandingError("writing " + f->path, errno);
-      done += static_cast<size_t>(n);
+      while (n > 0) {
+        iovec& piece = f->pieces[first];
+        const size_t used = std::min(static_cast<size_t>(n), piece.iov_len);
+        piece.iov_base = static_cast<char*>(piece.iov_base) + used;
+        piece.iov_len -= used;
+        n -= static_cast<ssize_t>(used);
+        if (piece.iov_len == 0) ++first;
+      }
     }
   }
   for (OpenFile* f : files) {
@@ -161,30 +173,34 @@ void LandingWriter::FlushBatch(std::vector<Pending>* batch) {
   Status status;
   uint64_t bytes = 0;
   for (Pending& p : *batch) {
-    for (IncomingEvent& e : p.events) {
-      auto file = FileFor(p.type, e.tenant, now);
+    const std::string& text = p.events.text();
+    for (const IncomingEvents::Run& run : p.events.runs()) {
+      auto file = FileFor(p.type, run.tenant, now);
       if (!file.ok()) {
         status = file.status();
         break;
       }
       OpenFile* f = *file;
-      if (f->buffer.empty()) touched.push_back(f);
-      f->buffer.append(e.line).push_back('\n');
-      bytes += e.line.size() + 1;
+      if (f->pieces.empty()) touched.push_back(f);
+      const size_t length = run.end - run.begin;
+      f->pieces.push_back({const_cast<char*>(text.data() + run.begin), length});
+      f->pending_bytes += length;
+      bytes += length;
     }
     if (!status.ok()) break;
   }
   if (status.ok()) status = WriteAndSync(touched);
   for (OpenFile* f : touched) {
     if (status.ok()) {
-      f->synced_size += f->buffer.size();
+      f->synced_size += f->pending_bytes;
     } else if (::ftruncate(f->fd, static_cast<off_t>(f->synced_size)) != 0) {
       // The unsynced bytes may stay; recovery keeps only complete lines, and
       // they were never acknowledged, so at worst an event is kept that the
       // client will send again (the merge absorbs the duplicate).
       Log("landing")->error("cannot truncate {} after a failed write: {}", f->path, std::strerror(errno));
     }
-    f->buffer.clear();
+    f->pieces.clear();
+    f->pending_bytes = 0;
   }
   if (status.ok()) {
     landed_bytes_.Add(static_cast<int64_t>(bytes));

@@ -24,6 +24,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include <sys/uio.h>
 #include <vector>
 
 #include "base/metrics.h"
@@ -41,7 +43,7 @@ class LandingWriter final : public EventLander {
 
   // Seals what a crash left in open files, then starts the threads.
   Result<RecoveryReport> Start();
-  void Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) override;
+  void Land(const EventSpec& event, IncomingEvents events, LandedCallback done) override;
   bool Ready() const override;
   // Refuses new events, lands the queued ones, seals every open file, joins.
   void Stop();
@@ -59,15 +61,16 @@ class LandingWriter final : public EventLander {
  private:
   struct Pending {
     std::string type;
-    std::vector<IncomingEvent> events;
+    IncomingEvents events;
     LandedCallback done;
   };
   struct OpenFile {
     std::string path;
     int fd = -1;
     int64_t opened_micros = 0;
-    uint64_t synced_size = 0;  // bytes fdatasync'd: everything acknowledged
-    std::string buffer;        // this batch's bytes
+    uint64_t synced_size = 0;    // bytes fdatasync'd: everything acknowledged
+    std::vector<iovec> pieces;   // this batch's runs, pointing into the requests' own buffers
+    uint64_t pending_bytes = 0;  // their total
   };
 
   void FlushLoop();

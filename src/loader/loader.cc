@@ -67,7 +67,7 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   RETURN_IF_ERROR(writer.Finish(name));
   const std::string landed_as =
       std::filesystem::path(dir + "/" + name).lexically_relative(config_.data_dir).string();
-  ASSIGN_OR_RETURN(LoadOutcome outcome, LoadLandedFile(event, path, landed_as, checksum));
+  ASSIGN_OR_RETURN(LoadOutcome outcome, Load(event, path, landed_as, checksum, LoadIdentity::kContent));
   if (outcome.skipped) {
     // Another load of the same content won the race: keep only the copy the
     // load history names, so the landing zone holds each content once.
@@ -77,12 +77,19 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   return outcome;
 }
 
-Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::string& original_path,
-                                           const std::string& landed_as, const std::string& checksum) {
-  ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
-  if (loaded_as) {
+Result<LoadOutcome> Loader::Load(const EventSpec& event, const std::string& original_path,
+                                 const std::string& landed_as, const std::string& checksum, LoadIdentity identity) {
+  bool loaded = false;
+  if (identity == LoadIdentity::kContent) {
+    ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
+    loaded = loaded_as.has_value();
+  } else {
+    ASSIGN_OR_RETURN(loaded, warehouse_->LandedFileLoaded(event.name, landed_as));
+  }
+  if (loaded) {
     LoadOutcome outcome;
     outcome.skipped = true;
+    outcome.identity = identity;
     outcome.checksum = checksum;
     return outcome;
   }
@@ -109,6 +116,8 @@ Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::st
         error = fmt::format("invalid JSON: {}", simdjson::error_message(e));
       } else if (doc.type() != simdjson::dom::element_type::OBJECT) {
         error = fmt::format("not a JSON object (found {})", TypeName(doc.type()));
+      } else if (auto refusal = load->Refuses(text)) {
+        error = std::move(*refusal);
       }
     }
     if (error.empty()) {
@@ -120,6 +129,7 @@ Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::st
     }
   }
   LoadRecord record;
+  record.identity = identity;
   record.path = original_path;
   record.landed_as = landed_as;
   record.checksum = checksum;
@@ -130,6 +140,7 @@ Result<LoadOutcome> Loader::LoadLandedFile(const EventSpec& event, const std::st
     if (st.code() != StatusCode::kAlreadyExists) return st;
     outcome = LoadOutcome{};
     outcome.skipped = true;
+    outcome.identity = identity;
     outcome.checksum = checksum;
   }
   return outcome;

@@ -3,7 +3,8 @@
 // LoadFile first lands the file: it copies the content, zstd-compressed, into
 // the landing zone (the permanent record replay and rebuild read) while
 // computing its checksum. Content already loaded for this event type is
-// reported as skipped. Otherwise the landed copy is read back line by line:
+// reported as skipped. A file already in the landing zone (a sealed file) is
+// loaded where it is, once per file. Otherwise the landed copy is read back line by line:
 // each JSON object becomes a staging row, anything else a row of
 // sluice_load_errors with its line number; rows, errors and the load-history
 // row commit together. A crash at any point leaves either nothing or the
@@ -22,7 +23,8 @@
 namespace sluice {
 
 struct LoadOutcome {
-  bool skipped = false;  // the same content was loaded before
+  bool skipped = false;  // loaded before: the same content, or the same landed file
+  LoadIdentity identity = LoadIdentity::kContent;  // which of the two
   int64_t rows = 0;
   int64_t errors = 0;
   std::string checksum;
@@ -36,11 +38,18 @@ class Loader {
   Result<LoadOutcome> LoadFile(const EventSpec& event, const std::string& path);
 
   // Loads a file that is already in the landing zone under `landed_as`
-  // (relative to data_dir) and whose content has checksum `checksum`.
+  // (relative to data_dir) and whose content has checksum `checksum`. Such a
+  // file is loaded once whatever its content: a sealed file's events were
+  // each acknowledged, even when another file holds the same bytes.
   Result<LoadOutcome> LoadLandedFile(const EventSpec& event, const std::string& original_path,
-                                     const std::string& landed_as, const std::string& checksum);
+                                     const std::string& landed_as, const std::string& checksum) {
+    return Load(event, original_path, landed_as, checksum, LoadIdentity::kLandedFile);
+  }
 
  private:
+  Result<LoadOutcome> Load(const EventSpec& event, const std::string& original_path, const std::string& landed_as,
+                           const std::string& checksum, LoadIdentity identity);
+
   const Config& config_;
   Warehouse* warehouse_;
 };

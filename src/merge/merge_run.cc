@@ -62,7 +62,10 @@ Result<MergeCounts> RunMerge(Warehouse* warehouse, const EventSpec& event, const
       break;
     }
   }
-  RETURN_IF_ERROR(txn->Commit(position));
+  ASSIGN_OR_RETURN(UpsertCounts at_commit, txn->Commit(position));
+  counts.inserted += at_commit.inserted;
+  counts.updated += at_commit.updated;
+  counts.stale += at_commit.stale;
   counts.position = position;
   return counts;
 }

@@ -1,5 +1,6 @@
 #include "server/pipeline.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 
@@ -11,6 +12,13 @@
 namespace sluice {
 namespace {
 constexpr auto kIdleInterval = std::chrono::milliseconds(250);  // also how often seal_when_idle is considered
+constexpr auto kMaxBackoff = std::chrono::seconds(10);            // between retries while the warehouse fails
+
+// After `failures` failed cycles in a row: 0.5 s, 1 s, 2 s … up to 10 s.
+std::chrono::milliseconds RetryDelay(int failures) {
+  if (failures == 0) return kIdleInterval;
+  return std::min<std::chrono::milliseconds>(kMaxBackoff, kIdleInterval * (1 << std::min(failures, 6)));
+}
 
 // A ready marker is named after its sealing time in microseconds.
 int64_t SealedMicros(const ReadyFile& f) {
@@ -65,12 +73,19 @@ void Pipeline::Loop() {
   while (true) {
     bool draining;
     {
+      // While failing, new sealed files do not cut the back-off short: the
+      // landed files wait safely, and a down warehouse is not hammered.
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, kIdleInterval, [this] { return wake_; });
+      cv_.wait_for(lock, RetryDelay(failures_in_a_row),
+                   [&] { return draining_ || (wake_ && failures_in_a_row == 0); });
       wake_ = false;
       draining = draining_;
     }
     const bool ok = Cycle();
+    if (!ok && failures_in_a_row < 6)
+      Log("pipeline")->warn("the cycle failed; retrying in {} ms (landed files are kept)",
+                            RetryDelay(failures_in_a_row + 1).count());
+    if (ok && failures_in_a_row > 0) Log("pipeline")->info("recovered after {} failed cycles", failures_in_a_row);
     failures_in_a_row = ok ? 0 : failures_in_a_row + 1;
     if (draining && (ok || failures_in_a_row >= 5)) {
       if (!ok) Log("pipeline")->error("stopping with work left; it is kept and loads on the next start");

@@ -1,7 +1,7 @@
 // The warehouse: where staging and final tables live, behind one interface.
 //
-// SQLite (embedded, the default) implements it now; PostgreSQL and others
-// plug in as a new folder plus one line in OpenWarehouse. Loader and merge
+// SQLite (embedded, the default) and PostgreSQL implement it; others plug in
+// as a new folder plus one line in OpenWarehouse. Loader and merge
 // speak only to this interface, so their guarantees hold on every backend:
 //   - StagingLoad: a file's rows, its load errors and its load-history row
 //     commit together or not at all; the history is the arbiter of
@@ -28,7 +28,15 @@ namespace sluice {
 
 struct Config;
 
+// How the load history recognises a file it has loaded before.
+enum class LoadIdentity {
+  kContent,     // a file from outside the landing zone: its content loads once, under any name
+  kLandedFile,  // a file in the landing zone (sealed by the collector): it loads once, whatever its
+                // content, so two requests that happen to seal identical files both count
+};
+
 struct LoadRecord {
+  LoadIdentity identity = LoadIdentity::kContent;
   std::string path;       // the file as given to `sluice load`
   std::string landed_as;  // its permanent copy in the landing zone
   std::string checksum;   // of the uncompressed content
@@ -79,11 +87,15 @@ class QuerySink {
 class StagingLoad {
  public:
   virtual ~StagingLoad() = default;
+  // Why this backend cannot store `payload`, a valid JSON object (it then
+  // goes to sluice_load_errors instead); nullopt when it can.
+  virtual std::optional<std::string> Refuses(std::string_view /*payload*/) const { return std::nullopt; }
   virtual Status Append(std::string_view payload, int64_t line) = 0;
   virtual Status AddError(int64_t line, std::string_view error, std::string_view raw) = 0;
   // Records `record` in sluice_load_history and commits everything.
-  // AlreadyExists (and rolled back) if the same content was loaded for the
-  // same event type, by this or another process.
+  // AlreadyExists (and rolled back) if the file was already loaded for the
+  // same event type, by this or another process: the same landed file, or
+  // for kContent the same content.
   virtual Status Commit(const LoadRecord& record) = 0;
 };
 
@@ -97,11 +109,14 @@ class MergeTransaction {
   virtual Status ReadStaging(int64_t after_seq, size_t limit,
                              const std::function<void(int64_t seq, std::string_view payload)>& row) = 0;
   // Inserts rows with new keys; replaces stored rows whose version is strictly
-  // older. The batch holds at most one row per key.
+  // older. The batch holds at most one row per key; among batches of a run,
+  // a later batch's row wins a version tie only if it is newer. A backend
+  // may apply rows as they come (counting them here) or all at Commit.
   virtual Result<UpsertCounts> Upsert(const RowBatch& batch) = 0;
   virtual Status AddErrors(const std::vector<MergeError>& errors) = 0;
-  // Moves the stream position to `position` and commits the run.
-  virtual Status Commit(int64_t position) = 0;
+  // Moves the stream position to `position` and commits the run; returns the
+  // counts of rows applied at commit (none for a backend that applies in Upsert).
+  virtual Result<UpsertCounts> Commit(int64_t position) = 0;
 };
 
 class Warehouse {
@@ -116,6 +131,8 @@ class Warehouse {
   // Where the content with `checksum` was landed when it was loaded for this
   // event type (sluice_load_history.landed_as); nullopt if it was not loaded.
   virtual Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) = 0;
+  // Whether the landed file `landed_as` (relative to data_dir) was loaded for this event type.
+  virtual Result<bool> LandedFileLoaded(const std::string& event_type, const std::string& landed_as) = 0;
   // `source` is the landed file the rows come from (staging's source column);
   // `file` is the file as the user named it (sluice_load_errors' file column).
   virtual Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,

@@ -68,8 +68,9 @@ EventParser::EventParser() : parser_(std::make_unique<dom::parser>()) {}
 EventParser::~EventParser() = default;
 
 RequestOutcome EventParser::Parse(std::string_view body, BodyFormat format, const EventSpec& spec,
-                                  size_t max_event, std::vector<IncomingEvent>* events) {
+                                  size_t max_event, IncomingEvents* events) {
   RequestOutcome outcome;
+  events->Reserve(body.size() + 1);  // what lands is never longer than the body, plus a last '\n'
   if (format == BodyFormat::kNdjson) {
     outcome = ParseNdjson(body, spec, max_event, events);
   } else {
@@ -77,8 +78,7 @@ RequestOutcome EventParser::Parse(std::string_view body, BodyFormat format, cons
     if (!trimmed.empty() && trimmed.front() == '[') {
       outcome = ParseArray(trimmed, spec, max_event, events);
     } else if (!trimmed.empty() && trimmed.front() == '{') {
-      events->emplace_back();
-      outcome = ParseEvent(trimmed, /*minify=*/true, spec, max_event, Where{}, &events->back());
+      outcome = ParseEvent(trimmed, /*minify=*/true, spec, max_event, Where{}, events);
     } else {
       outcome = RequestError{400, reason::kMalformedBody,
                              trimmed.empty() ? "the body is empty"
@@ -88,12 +88,12 @@ RequestOutcome EventParser::Parse(std::string_view body, BodyFormat format, cons
   }
   if (!outcome && events->empty())
     outcome = RequestError{400, reason::kMalformedBody, "the body holds no events"};
-  if (outcome) events->clear();
+  if (outcome) events->Clear();
   return outcome;
 }
 
 RequestOutcome EventParser::ParseNdjson(std::string_view body, const EventSpec& spec, size_t max_event,
-                                        std::vector<IncomingEvent>* events) {
+                                        IncomingEvents* events) {
   int64_t line_number = 0;
   size_t pos = 0;
   while (pos < body.size()) {
@@ -104,8 +104,7 @@ RequestOutcome EventParser::ParseNdjson(std::string_view body, const EventSpec& 
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (TrimJsonSpace(line).empty()) continue;  // blank lines carry no event
-    events->emplace_back();
-    if (auto error = ParseEvent(line, /*minify=*/false, spec, max_event, Where{line_number, -1}, &events->back()))
+    if (auto error = ParseEvent(line, /*minify=*/false, spec, max_event, Where{line_number, -1}, events))
       return error;
   }
   return std::nullopt;
@@ -115,7 +114,7 @@ RequestOutcome EventParser::ParseNdjson(std::string_view body, const EventSpec& 
 // depth (no recursion, so any nesting is safe), then validates each element
 // on its own: that is what lets an error name the element.
 RequestOutcome EventParser::ParseArray(std::string_view text, const EventSpec& spec, size_t max_event,
-                                       std::vector<IncomingEvent>* events) {
+                                       IncomingEvents* events) {
   auto error = [](int64_t index, std::string message) {
     RequestError e{400, reason::kMalformedBody, std::move(message)};
     e.index = index;
@@ -152,8 +151,7 @@ RequestOutcome EventParser::ParseArray(std::string_view text, const EventSpec& s
       const std::string_view element = TrimJsonSpace(text.substr(start, pos - start));
       if (element.empty()) return error(index, fmt::format("element {}: a value is missing", index));
       if (text[pos] == '}') return error(index, fmt::format("element {}: unexpected '}}'", index));
-      events->emplace_back();
-      if (auto e = ParseEvent(element, /*minify=*/true, spec, max_event, Where{0, index}, &events->back()))
+      if (auto e = ParseEvent(element, /*minify=*/true, spec, max_event, Where{0, index}, events))
         return e;
       ++index;
       if (text[pos++] == ']') break;
@@ -164,7 +162,7 @@ RequestOutcome EventParser::ParseArray(std::string_view text, const EventSpec& s
 }
 
 RequestOutcome EventParser::ParseEvent(std::string_view text, bool minify, const EventSpec& spec,
-                                       size_t max_event, Where where, IncomingEvent* event) {
+                                       size_t max_event, Where where, IncomingEvents* events) {
   auto error = [&](int status, const char* why_reason, std::string why) {
     RequestError e{status, why_reason, {}};
     e.line = where.line;
@@ -186,16 +184,16 @@ RequestOutcome EventParser::ParseEvent(std::string_view text, bool minify, const
 
   std::optional<std::string> tenant;
   if (spec.tenant) tenant = TenantValue(root, *spec.tenant);
-  event->tenant = TenantFolder(tenant ? *tenant : std::string_view(), tenant.has_value());
+  const std::string folder = TenantFolder(tenant ? *tenant : std::string_view(), tenant.has_value());
   if (!minify) {
-    event->line.assign(text);
+    events->Add(text, folder);
     return std::nullopt;
   }
-  event->line.resize(text.size());
+  minified_.resize(text.size());
   size_t length = 0;
-  if (auto code = simdjson::minify(text.data(), text.size(), event->line.data(), length))
+  if (auto code = simdjson::minify(text.data(), text.size(), minified_.data(), length))
     return error(400, reason::kMalformedBody, fmt::format("cannot minify: {}", simdjson::error_message(code)));
-  event->line.resize(length);
+  events->Add(std::string_view(minified_.data(), length), folder);
   return std::nullopt;
 }
 

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,8 +47,9 @@ class EventParser {
   EventParser& operator=(const EventParser&) = delete;
 
   // Appends the body's events to *events; on error *events is left empty.
+  // *events must be empty on entry.
   [[nodiscard]] RequestOutcome Parse(std::string_view body, BodyFormat format, const EventSpec& spec,
-                                     size_t max_event, std::vector<IncomingEvent>* events);
+                                     size_t max_event, IncomingEvents* events);
 
  private:
   struct Where {
@@ -55,14 +57,15 @@ class EventParser {
     int64_t index = -1;  // array element, 0-based
   };
   RequestOutcome ParseNdjson(std::string_view body, const EventSpec& spec, size_t max_event,
-                             std::vector<IncomingEvent>* events);
+                             IncomingEvents* events);
   RequestOutcome ParseArray(std::string_view body, const EventSpec& spec, size_t max_event,
-                            std::vector<IncomingEvent>* events);
-  // Validates one event's text and fills *event (its line and tenant).
+                            IncomingEvents* events);
+  // Validates one event's text and appends it (its line and tenant).
   RequestOutcome ParseEvent(std::string_view text, bool minify, const EventSpec& spec, size_t max_event,
-                            Where where, IncomingEvent* event);
+                            Where where, IncomingEvents* events);
 
   std::unique_ptr<simdjson::dom::parser> parser_;
+  std::string minified_;  // scratch for minify, reused
 };
 
 }  // namespace sluice

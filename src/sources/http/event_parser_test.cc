@@ -26,7 +26,9 @@ struct Parsed {
 Parsed Parse(std::string_view body, BodyFormat format, const EventSpec& spec = Spec(), size_t max_event = 1 << 20) {
   EventParser parser;
   Parsed p;
-  p.error = parser.Parse(body, format, spec, max_event, &p.events);
+  IncomingEvents events;
+  p.error = parser.Parse(body, format, spec, max_event, &events);
+  p.events = events.List();
   return p;
 }
 
@@ -191,7 +193,7 @@ TEST(EventParser, ConformanceCorpusNRejectedYObjectsAcceptedNothingCrashes) {
     const std::string name = file.filename().string();
     const std::string content = testing::ReadFile(file.string());
     for (const auto format : {BodyFormat::kJson, BodyFormat::kNdjson}) {
-      std::vector<IncomingEvent> events;
+      IncomingEvents events;
       const auto error = parser.Parse(content, format, spec, 1 << 20, &events);
       if (name[0] == 'n') {
         EXPECT_TRUE(error) << name << (format == BodyFormat::kJson ? " json" : " ndjson");
@@ -200,15 +202,15 @@ TEST(EventParser, ConformanceCorpusNRejectedYObjectsAcceptedNothingCrashes) {
         EXPECT_TRUE(events.empty()) << name;
         EXPECT_TRUE(error->status == 400 || error->status == 413) << name;
       }
-      for (const auto& e : events) EXPECT_EQ(e.line.find('\n'), std::string::npos) << name;
+      for (const auto& e : events.List()) EXPECT_EQ(e.line.find('\n'), std::string::npos) << name;
     }
     const size_t first = content.find_first_not_of(" \t\r\n");
     if (name[0] == 'y' && first != std::string::npos && content[first] == '{') {
       ++y_objects;
-      std::vector<IncomingEvent> events;
+      IncomingEvents events;
       const auto error = parser.Parse(content, BodyFormat::kJson, spec, 1 << 20, &events);
       EXPECT_FALSE(error) << name << ": " << (error ? error->message : "");
-      EXPECT_EQ(events.size(), 1u) << name;
+      EXPECT_EQ(events.count(), 1u) << name;
     }
   }
   EXPECT_GT(y_objects, 10);

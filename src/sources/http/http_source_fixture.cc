@@ -25,9 +25,9 @@ TestLander::~TestLander() {
   thread_.join();
 }
 
-void TestLander::Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) {
+void TestLander::Land(const EventSpec& event, IncomingEvents events, LandedCallback done) {
   std::lock_guard<std::mutex> lock(mu_);
-  calls_.push_back({event.name, std::move(events)});
+  calls_.push_back({event.name, events.List()});
   queue_.push_back(std::move(done));
   cv_.notify_all();
 }

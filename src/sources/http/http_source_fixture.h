@@ -36,7 +36,7 @@ class TestLander : public EventLander {
   TestLander();
   ~TestLander() override;
 
-  void Land(const EventSpec& event, std::vector<IncomingEvent> events, LandedCallback done) override;
+  void Land(const EventSpec& event, IncomingEvents events, LandedCallback done) override;
   bool Ready() const override { return ready_.load(); }
 
   void SetReady(bool ready) { ready_.store(ready); }

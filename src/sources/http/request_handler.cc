@@ -169,14 +169,13 @@ void RequestHandler::HandleEvents(HttpRequest& request, std::string_view type, S
   if (auto error = DecodeBody(*encoding, &body, config_.http.max_body)) return Fail(respond, *error, version, received);
 
   thread_local EventParser parser;  // keeps simdjson's buffers per io thread
-  std::vector<IncomingEvent> events;
+  IncomingEvents events;
   if (auto error = parser.Parse(body, *format, *spec, config_.http.max_event, &events))
     return Fail(respond, *error, version, received);
-  body = {};  // the events hold copies; free the body while the lander works
+  body = {};  // the events hold a copy; free the body while the lander works
 
-  size_t bytes = 0;
-  for (const auto& e : events) bytes += e.line.size();
-  const size_t count = events.size();
+  const size_t bytes = events.event_bytes();
+  const size_t count = events.count();
   lander_->Land(*spec, std::move(events),
                 [this, respond, version, received, count, bytes, type_name = spec->name](const Status& status) {
                   if (status.ok()) {

@@ -128,7 +128,7 @@ class SqliteMerge final : public MergeTransaction {
     return Status::Ok();
   }
 
-  Status Commit(int64_t position) override {
+  Result<UpsertCounts> Commit(int64_t position) override {
     ASSIGN_OR_RETURN(auto stmt, db_->Prepare("UPDATE sluice_streams SET position = ?, merged_at = ? "
                                              "WHERE staging_table = ?"));
     const std::string at = FormatTimestamp(NowMicros());
@@ -136,7 +136,8 @@ class SqliteMerge final : public MergeTransaction {
     stmt.BindText(2, at);
     stmt.BindText(3, event_.staging_table());
     RETURN_IF_ERROR(stmt.Run());
-    return txn_.Commit();
+    RETURN_IF_ERROR(txn_.Commit());
+    return UpsertCounts{};  // applied in Upsert
   }
 
  private:

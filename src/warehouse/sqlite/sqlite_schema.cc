@@ -1,31 +1,16 @@
 // Creating and evolving the warehouse's tables from the catalog.
 //
 // sluice_columns records the catalog as last applied, so a change is judged
-// against what the table was created from: new columns are added; a dropped
-// column, a changed type or a changed key would lose or corrupt data and is
-// refused with a message naming each one.
+// against what the table was created from (see schema_diff.h).
 #include <map>
 
 #include "base/clock.h"
 #include "catalog/ddl.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
+#include "warehouse/schema_diff.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
 namespace sluice {
-namespace {
-
-struct AppliedColumn {
-  std::string type;
-  int key_position = 0;  // 0: not a key column
-};
-
-int KeyPosition(const EventSpec& event, const std::string& column) {
-  for (size_t i = 0; i < event.key.size(); ++i)
-    if (event.key[i] == column) return static_cast<int>(i) + 1;
-  return 0;
-}
-
-}  // namespace
 
 Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals) {
   ASSIGN_OR_RETURN(auto read, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
@@ -55,46 +40,16 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
     exists.BindText(1, event.table);
     ASSIGN_OR_RETURN(bool found, exists.Step());
     if (found) {
-      refusals->push_back(fmt::format("table '{}' of event '{}' already exists but was not created by sluice; "
-                                      "rename the table in the catalog or drop the existing one",
-                                      event.table, event.name));
+      refusals->push_back(ForeignTableRefusal(event));
       return Status::Ok();
     }
     RETURN_IF_ERROR(db_.Exec(SqliteCreateFinalTable(event)));
     for (const auto& col : event.columns) RETURN_IF_ERROR(remember(col));
   } else {
-    size_t refused_before = refusals->size();
-    for (const auto& [name, was] : applied) {
-      if (event.ColumnIndex(name) < 0)
-        refusals->push_back(fmt::format("column '{}' of table '{}' is no longer in the catalog; sluice does not drop "
-                                        "columns (that would lose data): put it back, or drop it yourself",
-                                        name, event.table));
-    }
-    for (const auto& col : event.columns) {
-      auto it = applied.find(col.name);
-      if (it == applied.end()) continue;
-      if (it->second.type != col.type.ToString())
-        refusals->push_back(fmt::format("column '{}' of table '{}' changed type from {} to {}; sluice does not "
-                                        "change column types (stored values may not fit)",
-                                        col.name, event.table, it->second.type, col.type.ToString()));
-      if (it->second.key_position != KeyPosition(event, col.name))
-        refusals->push_back(fmt::format("the key of table '{}' changed (column '{}'); sluice does not change primary "
-                                        "keys (rows would collide or split): use a new table name",
-                                        event.table, col.name));
-    }
-    for (const auto& col : event.columns) {
-      if (applied.count(col.name) || KeyPosition(event, col.name) == 0) continue;
-      // A new column that is part of the key is a key change.
-      refusals->push_back(fmt::format("the key of table '{}' changed (column '{}' added to it); sluice does not "
-                                      "change primary keys: use a new table name", event.table, col.name));
-    }
-    if (refusals->size() == refused_before) {
-      for (const auto& col : event.columns) {
-        if (applied.count(col.name)) continue;
-        RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdent(event.table),
-                                             QuoteIdent(col.name), SqliteColumnType(col.type))));
-        RETURN_IF_ERROR(remember(col));
-      }
+    for (const ColumnSpec* col : ColumnsToAdd(event, applied, refusals)) {
+      RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdent(event.table),
+                                           QuoteIdent(col->name), SqliteColumnType(col->type))));
+      RETURN_IF_ERROR(remember(*col));
     }
   }
   RETURN_IF_ERROR(db_.Exec(SqliteCreateStagingTable(event)));
@@ -116,8 +71,7 @@ Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
   ASSIGN_OR_RETURN(auto ready, db_.Prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1)"
                                            " + (SELECT count(*) FROM sluice_streams WHERE staging_table = ?1)"));
   for (const auto& event : catalog.events) {
-    std::map<std::string, AppliedColumn> wanted;
-    for (const auto& col : event.columns) wanted[col.name] = {col.type.ToString(), KeyPosition(event, col.name)};
+    const std::map<std::string, AppliedColumn> wanted = WantedColumns(event);
     columns.BindText(1, event.table);
     size_t seen = 0;
     while (true) {

@@ -42,9 +42,13 @@ class SqliteStagingLoad final : public StagingLoad {
   }
 
   Status Commit(const LoadRecord& r) override {
-    ASSIGN_OR_RETURN(auto history, db_->Prepare("INSERT INTO sluice_load_history "
-                                                "(path, checksum, event_type, rows, errors, loaded_at, landed_as) "
-                                                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    // The write transaction holds SQLite's write lock, so the content check
+    // and the insert are one atomic step against other processes.
+    ASSIGN_OR_RETURN(auto history,
+                     db_->Prepare("INSERT INTO sluice_load_history "
+                                  "(path, checksum, event_type, rows, errors, loaded_at, landed_as) "
+                                  "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?8 = 0 OR NOT EXISTS "
+                                  "(SELECT 1 FROM sluice_load_history WHERE event_type = ?3 AND checksum = ?2)"));
     history.BindText(1, r.path);
     history.BindText(2, r.checksum);
     history.BindText(3, r.event_type);
@@ -52,10 +56,14 @@ class SqliteStagingLoad final : public StagingLoad {
     history.BindInt(5, r.errors);
     history.BindText(6, loaded_at_);
     history.BindText(7, r.landed_as);
-    if (Status st = history.Run(); !st.ok()) {
+    history.BindInt(8, r.identity == LoadIdentity::kContent ? 1 : 0);
+    Status st = history.Run();
+    if (st.ok() && sqlite3_changes(db_->get()) == 0)
+      st = Status::AlreadyExists(fmt::format("content {} was already loaded", r.checksum));
+    else if (st.code() == StatusCode::kAlreadyExists)
+      st = Status::AlreadyExists(fmt::format("{} was already loaded", r.landed_as));
+    if (!st.ok()) {
       (void)txn_.Rollback();
-      if (st.code() == StatusCode::kAlreadyExists)
-        return Status::AlreadyExists(fmt::format("content {} was already loaded", r.checksum));
       return st;
     }
     return txn_.Commit();

@@ -15,9 +15,10 @@ const char* SqliteWarehouse::SystemTablesDdl() {
   rows INTEGER NOT NULL,
   errors INTEGER NOT NULL,
   loaded_at TEXT NOT NULL,
-  landed_as TEXT,            -- the permanent copy in the landing zone
-  PRIMARY KEY (event_type, checksum)
+  landed_as TEXT NOT NULL,   -- the permanent copy in the landing zone
+  PRIMARY KEY (event_type, landed_as)
 );
+CREATE INDEX IF NOT EXISTS sluice_load_history_by_content ON sluice_load_history (event_type, checksum);
 CREATE TABLE IF NOT EXISTS sluice_load_errors (
   event_type TEXT NOT NULL,
   file TEXT NOT NULL,        -- the file as given to sluice load
@@ -62,13 +63,20 @@ Result<std::unique_ptr<Warehouse>> SqliteWarehouse::Open(const std::string& path
 
 Result<std::optional<std::string>> SqliteWarehouse::LoadedAs(const std::string& event_type,
                                                               const std::string& checksum) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT coalesce(landed_as, '') FROM sluice_load_history "
-                                          "WHERE event_type = ? AND checksum = ?"));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT landed_as FROM sluice_load_history "
+                                          "WHERE event_type = ? AND checksum = ? LIMIT 1"));
   stmt.BindText(1, event_type);
   stmt.BindText(2, checksum);
   ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return std::optional<std::string>();
   return std::optional<std::string>(std::string(stmt.ColumnText(0)));
+}
+
+Result<bool> SqliteWarehouse::LandedFileLoaded(const std::string& event_type, const std::string& landed_as) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT 1 FROM sluice_load_history WHERE event_type = ? AND landed_as = ?"));
+  stmt.BindText(1, event_type);
+  stmt.BindText(2, landed_as);
+  return stmt.Step();
 }
 
 Result<std::unique_ptr<StagingLoad>> SqliteWarehouse::BeginLoad(const EventSpec& event, std::string source,

@@ -19,6 +19,7 @@ class SqliteWarehouse final : public Warehouse {
 
   Status Prepare(const Catalog& catalog) override;
   Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;
+  Result<bool> LandedFileLoaded(const std::string& event_type, const std::string& landed_as) override;
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;

@@ -1,0 +1,55 @@
+// The PostgreSQL warehouse: every table in one schema (warehouse.schema) of
+// a shared server, so several sluice processes, analysts and tools can use
+// it at once.
+//
+// Concurrency across processes, by transaction-scoped advisory locks:
+//   - loads of one event type take turns (their staging seqs then commit in
+//     seq order, so a merge never skips a row committed late), and the load
+//     history's check-then-insert is atomic under that lock;
+//   - merges of one event type take turns (a second one waits);
+//   - Prepare (creating and evolving tables) takes turns per schema.
+// A lost connection is reconnected on the next call; the call that found it
+// broken fails as Unavailable, which the pipeline retries.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "warehouse/backend.h"
+#include "warehouse/postgres/pg_conn.h"
+
+namespace sluice {
+
+class PgWarehouse final : public Warehouse {
+ public:
+  // Connects to warehouse.dsn (or $SLUICE_PG_DSN when it is empty).
+  static Result<std::unique_ptr<Warehouse>> Open(const WarehouseConfig& config);
+
+  Status Prepare(const Catalog& catalog) override;
+  Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;
+  Result<bool> LandedFileLoaded(const std::string& event_type, const std::string& landed_as) override;
+  Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
+                                                 std::string file) override;
+  Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
+  Result<EventStatus> GetStatus(const EventSpec& event) override;
+  Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
+
+  // sluice's own tables in `schema`, as `sluice ddl --dialect postgres` prints them.
+  static std::string SystemTablesDdl(const std::string& schema);
+
+ private:
+  PgWarehouse(std::unique_ptr<PgConnection> conn, WarehouseConfig config)
+      : conn_(std::move(conn)), config_(std::move(config)) {}
+  // Reconnects a connection the server dropped; Unavailable if it cannot.
+  Status EnsureConnected();
+  Result<bool> SchemaIsCurrent(const Catalog& catalog);
+  Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
+  Status GrantReadOnly(const Catalog& catalog);
+  std::string Table(std::string_view name) const;
+
+  std::unique_ptr<PgConnection> conn_;
+  WarehouseConfig config_;
+};
+
+}  // namespace sluice
