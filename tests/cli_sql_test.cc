@@ -203,5 +203,20 @@ TEST(DdlCli, SqliteDialectPrintsTheTablesSluiceCreates) {
   EXPECT_THAT(bad.out + bad.err, Not(HasSubstr("CREATE")));
 }
 
+TEST(DdlCli, PostgresDialectPrintsNativeTypesInTheConfiguredSchema) {
+  Workspace ws;
+  const RunResult r = ws.Sluice({"ddl", "--dialect", "postgres"});
+  ASSERT_RUN_OK(r);
+  const std::string schema = ws.on_postgres() ? ws.pg_schema() : "public";
+  for (const std::string& text :
+       {"CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"", "\"" + schema + "\".\"sluice_load_history\"",
+        "CREATE TABLE IF NOT EXISTS \"" + schema + "\".\"accounting\"", std::string("\"amount\" numeric(9,2)"),
+        std::string("\"eventdatetime\" timestamp"), std::string("\"eventitemid\" varchar(64)"),
+        std::string("payload jsonb NOT NULL"), std::string("seq bigint GENERATED ALWAYS AS IDENTITY"),
+        std::string("PRIMARY KEY (\"eventitemid\", \"entryidentifier\")")})
+    EXPECT_THAT(r.out, HasSubstr(text));
+  EXPECT_THAT(r.out, Not(HasSubstr("WITHOUT ROWID")));
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -38,7 +38,7 @@ int64_t CountOr0(const Workspace& ws, const std::string& query) {
   }
 }
 
-TEST(PgServe, RestartingPostgresWhileEventsFlowLosesNothingAndDoublesNothing) {
+TEST(PgServe, RestartsAndOutagesOfPostgresWhileEventsFlowLoseNothingAndDoubleNothing) {
   PgCluster cluster;
   Workspace ws(ServeConfig(), {cluster.dsn(), ""});
   Server server(ws);
@@ -69,6 +69,11 @@ TEST(PgServe, RestartingPostgresWhileEventsFlowLosesNothingAndDoublesNothing) {
   EXPECT_TRUE(acked_at_least(200));
   restart_and_recover("fast");
   restart_and_recover("immediate");  // a crash: no shutdown checkpoint
+  // An outage: the collector keeps acknowledging while the server is down;
+  // the landed files wait, and load once it is back.
+  EXPECT_RUN_OK(cluster.Stop());
+  EXPECT_TRUE(acked_at_least(acknowledged + 500));
+  EXPECT_RUN_OK(cluster.Start());
   EXPECT_TRUE(acked_at_least(acknowledged + 200));
   // The restarts were felt: the pipeline's connection broke and it retried.
   const HttpResponse metrics = HttpRequest(server.port(), "GET", "/metrics");
