@@ -323,7 +323,7 @@ struct Workspace::PgReader {
 };
 
 Workspace::Workspace(const std::string& config_yaml, WorkspaceOptions options) : dir_("sluice-e2e") {
-  if (OnPostgres()) {
+  if (OnPostgres() && !options.sqlite) {
     pg_dsn_ = options.pg_dsn.empty() ? PgDsn() : options.pg_dsn;
     owns_schema_ = options.pg_schema.empty();
     pg_schema_ = owns_schema_ ? UniqueSchemaName() : options.pg_schema;

@@ -121,6 +121,7 @@ std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
 
 // Where a Workspace's warehouse lives on PostgreSQL; ignored on SQLite.
 struct WorkspaceOptions {
+  bool sqlite = false;    // SQLite even in a PostgreSQL run (to compare the two backends)
   std::string pg_dsn;     // default: PgDsn(), the fixture's cluster
   std::string pg_schema;  // a schema shared with another workspace (not dropped by this one);
                           // default: a fresh one, dropped with this workspace

@@ -84,7 +84,9 @@ drain() {  # wait (at most 900 s) until the pipeline is idle: nothing unmerged, 
     last=$key
     if [ "$same" -ge 7 ]; then
       rows1=$(metric sluice_loader_rows_total)
-      echo "  (pipeline idle after ${i} s: caught up on $((rows1 - rows0)) more rows, $(awk -v r=$((rows1 - rows0)) -v s=$((i - 7)) 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }') rows/s loaded and merged)"
+      local busy=$((i - 7)) caught=$((rows1 - rows0)) rate=0
+      [ "$busy" -gt 0 ] && rate=$((caught / busy))
+      echo "  (pipeline idle after ${i} s: caught up on $caught more rows in about $busy s, $rate rows/s loaded and merged)"
       return 0
     fi
     sleep 1

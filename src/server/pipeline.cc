@@ -1,6 +1,12 @@
 #include "server/pipeline.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <filesystem>
 
@@ -13,6 +19,7 @@ namespace sluice {
 namespace {
 constexpr auto kIdleInterval = std::chrono::milliseconds(250);  // also how often seal_when_idle is considered
 constexpr auto kMaxBackoff = std::chrono::seconds(10);            // between retries while the warehouse fails
+constexpr int kPipelineNice = 10;  // the pipeline thread's nice value (see Loop)
 
 // After `failures` failed cycles in a row: 0.5 s, 1 s, 2 s … up to 10 s.
 std::chrono::milliseconds RetryDelay(int failures) {
@@ -69,6 +76,12 @@ void Pipeline::DrainAndStop() {
 }
 
 void Pipeline::Loop() {
+  // Acknowledging comes first: when the cores are busy, loading and merging
+  // (and the merge's worker threads, which inherit this) yield to the HTTP
+  // and landing threads, and the landing zone holds the difference until
+  // there is CPU to spare. Linux nice values are per thread.
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kPipelineNice) != 0)
+    Log("pipeline")->debug("cannot lower the pipeline's priority: {}", std::strerror(errno));
   int failures_in_a_row = 0;
   while (true) {
     bool draining;
