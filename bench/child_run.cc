@@ -1,6 +1,8 @@
 #include "child_run.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,6 +10,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "phase_meter.h"
 
@@ -36,6 +40,7 @@ Result<ChildRun> RunChild(const std::vector<std::string>& argv, const std::strin
   if (log < 0) return Status::IOError(fmt::format("cannot open '{}': {}", log_path, std::strerror(errno)));
 
   const int64_t parent_rss_kib = CurrentRssKib();
+  const pid_t parent = ::getpid();
   PhaseMeter meter;
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -43,6 +48,9 @@ Result<ChildRun> RunChild(const std::vector<std::string>& argv, const std::strin
     return Status::IOError(fmt::format("fork: {}", std::strerror(errno)));
   }
   if (pid == 0) {  // only async-signal-safe calls from here on
+    // An interrupted bench takes its child with it (a sluice run would
+    // otherwise go on retrying against a server the bench has stopped).
+    if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent) _exit(125);
     if (::chdir(cwd.c_str()) != 0 || ::dup2(log, STDOUT_FILENO) < 0 || ::dup2(log, STDERR_FILENO) < 0) _exit(126);
     ::execv(args[0], args.data());
     _exit(127);
@@ -66,6 +74,16 @@ Result<ChildRun> RunChild(const std::vector<std::string>& argv, const std::strin
   run.parent_rss_kib = parent_rss_kib;
   if (run.exit_code == 127) return Status::NotFound(fmt::format("cannot run '{}'", argv[0]));
   return run;
+}
+
+Result<ChildRun> RunChildChecked(const std::vector<std::string>& argv, const std::string& cwd,
+                                 const std::string& log_path, std::string_view what) {
+  ASSIGN_OR_RETURN(ChildRun run, RunChild(argv, cwd, log_path));
+  if (run.exit_code == 0) return run;
+  std::ifstream in(log_path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > 2000) text = "…" + text.substr(text.size() - 2000);
+  return Status::Internal(fmt::format("`{}` exited with {}; its log ({}):\n{}", what, run.exit_code, log_path, text));
 }
 
 }  // namespace sluice::bench

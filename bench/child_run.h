@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -33,5 +34,10 @@ struct ChildRun {
 // Runs argv[0] (a path) with `argv` in the folder `cwd`, stdout and stderr
 // appended to `log_path`. Fails only when the child cannot be started.
 Result<ChildRun> RunChild(const std::vector<std::string>& argv, const std::string& cwd, const std::string& log_path);
+
+// RunChild for a command that must succeed: a non-zero exit is an error that
+// names `what` and carries the end of the log.
+Result<ChildRun> RunChildChecked(const std::vector<std::string>& argv, const std::string& cwd,
+                                 const std::string& log_path, std::string_view what);
 
 }  // namespace sluice::bench

@@ -1,7 +1,8 @@
 // sluice_bench: sluice's load + merge against the seed's plain-SQL way on
-// SQLite, and the merge against SQLite's own ceiling for its writes.
+// SQLite, the merge against SQLite's own ceiling for its writes, and the
+// same on PostgreSQL: sluice's postgres backend against the seed's MERGE.
 //
-//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
+//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S] [--no-pg]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -9,9 +10,12 @@
 //      (wall time, CPU time, peak RSS);
 //   3. the SQL baseline in-process: lines into stg(payload), then one
 //      INSERT … SELECT … ROW_NUMBER() … ON CONFLICT statement;
-//   4. SQLite's ceiling: a bare loop of upserts of already-cast rows.
-// Exit status: 0 when every phase ran and both final tables agree (goals met
+//   4. SQLite's ceiling: a bare loop of upserts of already-cast rows;
+//   5. PostgreSQL (unless --no-pg; pg_bench.h): sluice load and merge, then
+//      the seed's COPY and MERGE in SQL, on one throwaway server.
+// Exit status: 0 when every phase ran and the final tables agree (goals met
 // or not: the report says PASS/MISS), 1 otherwise.
+#include <malloc.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -21,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -29,6 +34,9 @@
 #include "child_run.h"
 #include "config/config.h"
 #include "event_generator.h"
+#include "pg_baseline.h"
+#include "pg_bench.h"
+#include "report.h"
 #include "sql_baseline.h"
 #include "sqlite_ceiling.h"
 #include "stopwatch.h"
@@ -46,9 +54,12 @@ namespace {
 constexpr double kLoadMergeSpeedupGoal = 3.0;  // × faster than the SQL baseline
 constexpr double kCeilingFractionGoal = 0.70;  // of SQLite's upsert ceiling
 constexpr int64_t kRssGoalKib = 256 * 1024;    // per sluice child
+constexpr double kPgMergeSpeedupGoal = 2.0;    // × faster than the SQL baseline's MERGE on PostgreSQL
 // Peak disk use per event: NDJSON, landing copy, three databases and a WAL
-// (1M events measured at about 5 GB), with some margin.
+// (1M events measured at about 5 GB), with some margin; PostgreSQL adds a
+// second landing copy, two staging tables, two final tables and its WAL.
 constexpr int64_t kBytesPerEventOnDisk = 6000;
+constexpr int64_t kPgBytesPerEventOnDisk = 6000;
 
 struct Options {
   int64_t events = 1'000'000;
@@ -58,6 +69,8 @@ struct Options {
   std::string work_dir;  // empty: a new folder under /tmp
   bool keep = false;
   bool print_sql = false;
+  bool print_pg_sql = false;
+  bool pg = true;
   uint64_t seed = 1;
 };
 
@@ -68,10 +81,6 @@ struct Generated {
   double seconds = 0;
 };
 
-void Say(const std::string& line) { std::cout << line << std::endl; }
-
-std::string Mib(int64_t kib) { return fmt::format("{:.1f} MiB", static_cast<double>(kib) / 1024.0); }
-
 uint64_t TreeBytes(const fs::path& dir) {
   uint64_t total = 0;
   std::error_code ec;
@@ -80,8 +89,6 @@ uint64_t TreeBytes(const fs::path& dir) {
     if (it->is_regular_file(ec)) total += it->file_size(ec);
   return total;
 }
-
-std::string Gb(uint64_t bytes) { return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9); }
 
 Result<Generated> GenerateFiles(const Options& o, const fs::path& dir) {
   Generated g;
@@ -129,39 +136,8 @@ Result<ChildRun> RunSluice(const Options& o, const fs::path& sluice_dir, const f
                            std::vector<std::string> args) {
   std::vector<std::string> argv = {o.sluice, "-c", (sluice_dir / "sluice.yaml").string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  ASSIGN_OR_RETURN(ChildRun run, RunChild(argv, sluice_dir.string(), log.string()));
-  if (run.exit_code != 0) {
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.size() > 2000) text = "…" + text.substr(text.size() - 2000);
-    return Status::Internal(fmt::format("`sluice {}` exited with {}; its log ({}):\n{}", args[0], run.exit_code,
-                                        log.string(), text));
-  }
-  return run;
+  return RunChildChecked(argv, sluice_dir.string(), log.string(), "sluice " + args[0]);
 }
-
-std::string LastLine(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;
-  return last;
-}
-
-// "  sluice load    wall   13.41 s   cpu   10.60 s   …"
-void SayPhase(std::string_view name, double wall, double cpu, double other_cores, const std::string& extra) {
-  Say(fmt::format("  {:<14} wall {:8.2f} s   cpu {:8.2f} s   other load {:4.2f} cores   {}", name, wall, cpu,
-                  other_cores, extra));
-}
-
-std::string RssNote(const ChildRun& run) {
-  std::string note = "peak RSS " + Mib(run.max_rss_kib);
-  if (run.rss_is_upper_bound())
-    note += fmt::format(" (an upper bound: the bench held {} at fork)", Mib(run.parent_rss_kib));
-  return note;
-}
-
-const char* Verdict(bool pass) { return pass ? "PASS" : "MISS"; }
 
 int Run(const Options& o) {
   // The work folder: everything the benchmark writes lives under it.
@@ -184,8 +160,8 @@ int Run(const Options& o) {
     }
   }
   const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
-                 ceiling_dir = work / "ceiling", logs_dir = work / "logs";
-  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir}) {
+                 ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) {
@@ -200,7 +176,7 @@ int Run(const Options& o) {
     }
     std::error_code ec;
     if (own_dir) fs::remove_all(work, ec);
-    else for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir}) fs::remove_all(d, ec);
+    else for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir}) fs::remove_all(d, ec);
   };
   const auto fail = [&](const Status& st) {
     std::cerr << "error: " << st.message() << "\n";
@@ -213,7 +189,8 @@ int Run(const Options& o) {
   struct statvfs vfs {};
   if (::statvfs(work.c_str(), &vfs) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    const uint64_t need = static_cast<uint64_t>(o.events) * kBytesPerEventOnDisk;
+    const uint64_t need =
+        static_cast<uint64_t>(o.events) * (kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0));
     if (free_bytes < need)
       Say(fmt::format("WARNING: {} free there; this run needs about {}", Gb(free_bytes), Gb(need)));
   }
@@ -228,8 +205,16 @@ int Run(const Options& o) {
   const EventSpec* event = config->catalog.Find("Accounting");
   if (!event) return fail(Status::InvalidArgument(fmt::format("{} has no Accounting event", o.config)));
 
+  // PostgreSQL's server runs as its own user (`postgres` when the bench is
+  // root), which must be able to reach its folder under the work folder.
+  if (o.pg) {
+    std::error_code ec;
+    fs::permissions(work, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add, ec);
+  }
+  const int phases = o.pg ? 5 : 4;
+
   // 1. The events.
-  Say("\n[1/4] generating events");
+  Say(fmt::format("\n[1/{}] generating events", phases));
   auto generated = GenerateFiles(o, events_dir);
   if (!generated.ok()) return fail(generated.status());
   const Generated& g = *generated;
@@ -241,7 +226,7 @@ int Run(const Options& o) {
   // 2. sluice, as users run it. Each timed phase starts with nothing dirty
   // in the page cache, so no phase pays for the previous one's writes.
   ::sync();
-  Say("\n[2/4] sluice load, then sluice merge (child processes)");
+  Say(fmt::format("\n[2/{}] sluice load, then sluice merge (child processes)", phases));
   std::vector<std::string> load_args = {"load"};
   load_args.insert(load_args.end(), g.files.begin(), g.files.end());
   auto load = RunSluice(o, sluice_dir, logs_dir / "sluice-load.log", load_args);
@@ -267,7 +252,8 @@ int Run(const Options& o) {
   Say(fmt::format("  final rows {}; data folder {} (landing + warehouse)", sluice_rows, Gb(sluice_bytes)));
 
   // 3. The seed's way on SQLite.
-  Say("\n[3/4] SQL baseline (in-process SQLite: stg(payload), then one INSERT … SELECT … ON CONFLICT)");
+  Say(fmt::format("\n[3/{}] SQL baseline (in-process SQLite: stg(payload), then one INSERT … SELECT … ON CONFLICT)",
+                  phases));
   const std::string baseline_db = (sql_dir / "baseline.db").string();
   ::sync();
   auto sql = RunSqlBaseline(*event, g.files, baseline_db);
@@ -290,7 +276,7 @@ int Run(const Options& o) {
                     g.distinct_keys));
 
   // 4. SQLite's ceiling for the merge's writes.
-  Say("\n[4/4] SQLite ceiling (bare loop of prepared upserts of already-cast rows)");
+  Say(fmt::format("\n[4/{}] SQLite ceiling (bare loop of prepared upserts of already-cast rows)", phases));
   CeilingResult ceiling;
   {
     Stopwatch prepare;
@@ -308,6 +294,28 @@ int Run(const Options& o) {
   SayPhase("upsert loop", ceiling.loop.wall_seconds, ceiling.loop.cpu_seconds, ceiling.loop.other_cores,
            fmt::format("{} upserts, final rows {}", ceiling.upserts, ceiling.final_rows));
 
+  // 5. PostgreSQL: sluice's backend and the seed's way in SQL on one server.
+  std::optional<PgBenchResult> pg;
+  if (o.pg) {
+    Say(fmt::format("\n[5/{}] PostgreSQL: sluice load and merge (child processes), then the SQL baseline "
+                    "(COPY into stg(payload jsonb), one MERGE), on one throwaway server",
+                    phases));
+    // The ceiling's cast rows are freed, but glibc keeps the pages; handing
+    // them back keeps the children's peak RSS their own (child_run.h).
+    ::malloc_trim(0);
+    PgBenchInput in;
+    in.sluice = o.sluice;
+    in.example_config = o.config;
+    in.cluster_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+    in.dir = pg_dir;
+    in.logs_dir = logs_dir;
+    in.files = g.files;
+    in.keep = o.keep;
+    auto result = RunPgBench(in, *event);
+    if (!result.ok()) return fail(result.status());
+    pg = std::move(*result);
+  }
+
   // The summary.
   const double sluice_total = load->wall_seconds + merge->wall_seconds;
   const double sql_total = sql->load.wall_seconds + sql->merge.wall_seconds;
@@ -316,10 +324,16 @@ int Run(const Options& o) {
   const double merge_rate = rate(sluice_rows, merge->wall_seconds);
   const double ceiling_rate = rate(ceiling.final_rows, ceiling.loop.wall_seconds);
   const double fraction = ceiling_rate > 0 ? merge_rate / ceiling_rate : 0;
-  const int64_t peak_rss = std::max(load->max_rss_kib, merge->max_rss_kib);
+  int64_t peak_rss = std::max(load->max_rss_kib, merge->max_rss_kib);
   const bool rows_agree = same->identical() && sluice_rows == ceiling.final_rows;
-  const double busiest = std::max({load->other_cores, merge->other_cores, sql->load.other_cores,
-                                   sql->merge.other_cores, ceiling.loop.other_cores});
+  double busiest = std::max({load->other_cores, merge->other_cores, sql->load.other_cores,
+                             sql->merge.other_cores, ceiling.loop.other_cores});
+  if (pg) {
+    peak_rss = std::max({peak_rss, pg->load_child.max_rss_kib, pg->merge_child.max_rss_kib});
+    busiest = std::max({busiest, pg->load.other_cores, pg->merge.other_cores, pg->baseline.load.other_cores,
+                        pg->baseline.merge.other_cores});
+  }
+  const bool pg_agree = !pg || (pg->same.identical() && pg->sluice_rows == sluice_rows);
 
   const auto row = [](std::string_view name, double wall, double cpu, std::string rate_text, std::string rss,
                       double other) {
@@ -347,11 +361,16 @@ int Run(const Options& o) {
   Say(fmt::format("final rows: sluice {}, SQL baseline {}, ceiling {}{}", sluice_rows, sql->final_rows,
                   ceiling.final_rows, rows_agree ? " (sluice's and the baseline's tables identical)"
                                                  : "   <<<<< MISMATCH"));
+  if (pg) SayPgSummary(*pg, g.events);
   Say("-------------------------------- goals ----------------------------------");
   Say(fmt::format("{}  load+merge {:.2f}x faster than the SQL baseline (goal >= {:.0f}x)",
                   Verdict(speedup >= kLoadMergeSpeedupGoal), speedup, kLoadMergeSpeedupGoal));
   Say(fmt::format("{}  merge at {:.0f}% of SQLite's upsert ceiling (goal >= {:.0f}%)",
                   Verdict(fraction >= kCeilingFractionGoal), fraction * 100, kCeilingFractionGoal * 100));
+  if (pg)
+    Say(fmt::format("{}  PostgreSQL merge {:.2f}x faster than the SQL baseline's MERGE on the same server "
+                    "(goal >= {:.0f}x)",
+                    Verdict(PgMergeSpeedup(*pg) >= kPgMergeSpeedupGoal), PgMergeSpeedup(*pg), kPgMergeSpeedupGoal));
   Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
                   Mib(peak_rss), Mib(kRssGoalKib)));
   Say("=========================================================================");
@@ -359,7 +378,7 @@ int Run(const Options& o) {
     Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
                     "the figures above are noisier than usual.",
                     busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  if (!rows_agree) {
+  if (!rows_agree || !pg_agree) {
     Say("!!!!! the final tables differ: see the warning above");
     Say(fmt::format("work files kept for inspection in {}", work.string()));
     return 1;
@@ -373,7 +392,7 @@ int Run(const Options& o) {
 
 int main(int argc, char** argv) {
   sluice::bench::Options o;
-  CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite"};
+  CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite and on PostgreSQL"};
   app.add_option("--events,-n", o.events, "number of Accounting events")
       ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--sluice", o.sluice, "the sluice binary to run")->capture_default_str();
@@ -383,6 +402,9 @@ int main(int argc, char** argv) {
                  "under /tmp). What the bench writes is removed afterwards unless --keep");
   app.add_flag("--keep", o.keep, "keep the work files");
   app.add_flag("--print-sql", o.print_sql, "print the SQL baseline's merge statement and exit");
+  app.add_flag("--print-pg-sql", o.print_pg_sql, "print the PostgreSQL SQL baseline's MERGE statement and exit");
+  app.add_flag("--pg,!--no-pg", o.pg,
+               "run the PostgreSQL part, on a throwaway cluster from scripts/pg-cluster.sh (default: on)");
   app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
   app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -394,7 +416,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.config = std::filesystem::absolute(o.config).string();
-  if (o.print_sql) {
+  if (o.print_sql || o.print_pg_sql) {
     auto config = sluice::LoadConfig(o.config);
     const sluice::EventSpec* event = config.ok() ? config->catalog.Find("Accounting") : nullptr;
     if (!event) {
@@ -402,7 +424,9 @@ int main(int argc, char** argv) {
                 << "\n";
       return 1;
     }
-    std::cout << sluice::bench::SqlBaselineMergeStatement(*event) << ";\n";
+    if (o.print_sql) std::cout << sluice::bench::SqlBaselineMergeStatement(*event) << ";\n";
+    if (o.print_pg_sql)
+      std::cout << sluice::bench::PgBaselineMergeStatement(*event, sluice::bench::kPgBaselineSchema) << ";\n";
     return 0;
   }
   std::error_code ec;
