@@ -77,6 +77,38 @@ TEST(Serve, SigtermLandsLoadsAndMergesEverythingAcknowledged) {
   EXPECT_TRUE(ListFiles(ws.landing_dir() + "/_open").empty());
 }
 
+// Issue 5 inside serve: a scheduled SQL task runs again and again, and a type
+// with merge.every is merged by its task, not after each load.
+TEST(Serve, RunsScheduledTasksAndMergesATypeOnItsSchedule) {
+  Workspace ws(AccountingConfigYaml() + "    merge: {every: 1s}\n" +
+               "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 200ms\n"
+               "tasks:\n  tick:\n    schedule: 1s\n    sql: CREATE TABLE IF NOT EXISTS ticks (n BIGINT); "
+               "INSERT INTO ticks VALUES (1)\n");
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  ASSERT_EQ(Post(server.port(), Event(1) + "\n" + Event(2) + "\n" + Event(3) + "\n").status, 202);
+  const auto count = [&](const std::string& sql) {
+    try {
+      return ws.Count(sql);
+    } catch (...) {
+      return int64_t{0};
+    }
+  };
+  EXPECT_TRUE(Eventually([&] { return count("SELECT count(*) FROM accounting") == 3; })) << server.process().Stderr();
+  // The run is recorded just after its merge commits.
+  EXPECT_TRUE(Eventually([&] {
+    return count("SELECT count(*) FROM sluice_task_runs WHERE task = 'merge:Accounting' AND status = 'succeeded' "
+                 "AND rows > 0") >= 1;
+  }));
+  EXPECT_TRUE(Eventually([&] { return count("SELECT count(*) FROM ticks") >= 2; })) << server.process().Stderr();
+  EXPECT_EQ(count("SELECT count(*) FROM sluice_task_runs WHERE task = 'tick' AND status <> 'succeeded'"), 0);
+  const HttpResponse metrics = HttpRequest(server.port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("sluice_task_runs_total{"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("task=\"tick\""), std::string::npos) << metrics.body;
+  server.process().Kill(SIGTERM);
+  EXPECT_EQ(server.process().Wait(60s).exit_code, 0);
+}
+
 TEST(Serve, AnIdlePipelineSealsEarlySoEventsAreFreshLongBeforeRollInterval) {
   Workspace ws(AccountingConfigYaml() + "http:\n  listen: 127.0.0.1:0\nlanding:\n  roll_interval: 1h\n");
   Server server(ws);

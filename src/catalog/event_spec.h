@@ -31,6 +31,11 @@ struct EventSpec {
   std::string version;           // column name: newest version wins
   std::optional<Path> tenant;    // partitions landed files
   std::vector<ColumnSpec> columns;
+  // Its built-in tasks (issue 5). The merge runs continuously after each load
+  // unless `merge_schedule` is set; retention 0 keeps everything.
+  std::string merge_schedule;             // events.<name>.merge.every: a cron or interval schedule
+  int64_t staging_retention_micros = 0;   // merged staging rows older than this are deleted
+  int64_t landing_retention_micros = 0;   // loaded landed files older than this are deleted
 
   std::string staging_table() const { return table + "_stg"; }
   // Index of the named column in `columns`, or -1.

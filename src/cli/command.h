@@ -48,5 +48,6 @@ void AddStatusCommand(CLI::App& app, const GlobalOptions& global, CommandRunner*
 void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddServeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddKeysCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddTasksCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 
 }  // namespace sluice

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   AddDdlCommand(app, global, &runner);
   AddServeCommand(app, global, &runner);
   AddKeysCommand(app, global, &runner);
+  AddTasksCommand(app, global, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,7 +1,7 @@
 // sluice serve: the collector. HTTP in, landing, load and merge, until SIGTERM/SIGINT.
 //
 // Start order: warehouse (schema) → landing (recovery seals what a crash
-// left) → pipeline (loads it) → HTTP (only now accepts). Stop order is the
+// left) → pipeline (loads it) → task scheduler → HTTP (only now accepts). Stop order is the
 // reverse, so that every acknowledged event is loaded and merged before exit:
 // HTTP stops accepting (503) and finishes in-flight requests → landing lands
 // what is queued and seals every open file → the pipeline loads and merges
@@ -17,6 +17,8 @@
 #include "landing/landing_writer.h"
 #include "server/pipeline.h"
 #include "sources/http/http_source.h"
+#include "tasks/alerter.h"
+#include "tasks/scheduler.h"
 
 namespace sluice {
 namespace {
@@ -47,8 +49,30 @@ int RunServe(const GlobalOptions& global) {
   landing.SetSealedListener([&pipeline] { pipeline.Wake(); });
   pipeline.Start();
 
+  // Tasks record their runs through a warehouse connection of their own (the
+  // pipeline's belongs to its thread); each attempt opens another.
+  auto task_warehouse = OpenWarehouse(config);
+  if (!task_warehouse.ok()) {
+    landing.Stop();
+    pipeline.DrainAndStop();
+    return ReportError(task_warehouse.status().WithContext("opening the warehouse for tasks"));
+  }
+  TaskStore task_store(task_warehouse->get());
+  std::unique_ptr<Alerter> alerter;
+  if (!config.alerts.webhook.empty() || !config.alerts.email_to.empty())
+    alerter = std::make_unique<Alerter>(config.alerts, &metrics);
+  SystemClock clock;
+  Scheduler scheduler(
+      TasksOf(config), &task_store,
+      [&config](const TaskSpec& task, int64_t now) { return RunTaskOnce(config, task, now); },
+      alerter ? Scheduler::SendAlert([&alerter](Alert alert) { alerter->Send(std::move(alert)); })
+              : Scheduler::SendAlert(),
+      &clock, &metrics);
+  scheduler.Start();
+
   HttpSource http(config, &landing, &metrics);
   if (Status st = http.Start(); !st.ok()) {
+    scheduler.Stop();
     landing.Stop();
     pipeline.DrainAndStop();
     return ReportError(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure);
@@ -65,6 +89,7 @@ int RunServe(const GlobalOptions& global) {
   log->info("{} received: stopping (new requests get 503; queued events are landed, loaded and merged)",
             signal == SIGTERM ? "SIGTERM" : "SIGINT");
   http.StopAccepting();
+  scheduler.Stop();  // no new runs; running attempts finish
   http.Stop();
   landing.Stop();
   pipeline.DrainAndStop();

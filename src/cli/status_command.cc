@@ -3,6 +3,8 @@
 
 #include "cli/command.h"
 #include "cli/query_output.h"
+#include "tasks/task.h"
+#include "tasks/task_store.h"
 
 namespace sluice {
 namespace {
@@ -23,6 +25,21 @@ int RunStatus(const GlobalOptions& global, const std::string& format) {
     if (!s.ok()) return ReportError(s.status().WithContext(event.name));
     entries.push_back({&event, *s});
   }
+  // Tasks: the last run of each, and how many runs failed.
+  const std::vector<TaskSpec> tasks = TasksOf(session->config);
+  TaskStore store(session->warehouse.get());
+  auto last_runs = store.LastRuns();
+  if (!last_runs.ok()) return ReportError(last_runs.status());
+  auto failures = store.Failures();
+  if (!failures.ok()) return ReportError(failures.status());
+  const auto last_of = [&](const std::string& task) -> const TaskRunRow* {
+    auto it = last_runs->find(task);
+    return it == last_runs->end() ? nullptr : &it->second;
+  };
+  const auto failures_of = [&](const std::string& task) {
+    auto it = failures->find(task);
+    return it == failures->end() ? int64_t{0} : it->second;
+  };
   if (format == "json") {
     std::cout << "{\"events\": [";
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -34,7 +51,18 @@ int RunStatus(const GlobalOptions& global, const std::string& format) {
                                JsonQuote(e->name), JsonQuote(e->table), s.staged_rows, s.unmerged_rows, s.final_rows,
                                s.load_errors, s.merge_errors, JsonOptional(s.last_load), JsonOptional(s.last_merge));
     }
-    std::cout << (entries.empty() ? "]}\n" : "\n]}\n");
+    std::cout << (entries.empty() ? "]," : "\n],") << "\n\"tasks\": [";
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      const TaskRunRow* run = last_of(tasks[i].name);
+      std::cout << (i ? ",\n  " : "\n  ")
+                << fmt::format("{{\"task\": {}, \"last_status\": {}, \"last_finished\": {}, \"last_duration_s\": {}, "
+                               "\"failures\": {}}}",
+                               JsonQuote(tasks[i].name), run ? JsonQuote(run->status) : "null",
+                               run && !run->finished.empty() ? JsonQuote(run->finished) : "null",
+                               run && run->duration_seconds >= 0 ? fmt::format("{:.3f}", run->duration_seconds) : "null",
+                               failures_of(tasks[i].name));
+    }
+    std::cout << (tasks.empty() ? "]}\n" : "\n]}\n");
     return kExitOk;
   }
   auto table = MakeQueryOutput("table", &std::cout);
@@ -49,6 +77,17 @@ int RunStatus(const GlobalOptions& global, const std::string& format) {
                    text(s.load_errors), text(s.merge_errors), optional(s.last_load), optional(s.last_merge)});
   }
   (*table)->Finish();
+  if (tasks.empty()) return kExitOk;
+  std::cout << "\n";
+  auto task_table = MakeQueryOutput("table", &std::cout);
+  (*task_table)->Columns({"task", "last_status", "last_finished", "duration_s", "failures"});
+  for (const TaskSpec& t : tasks) {
+    const TaskRunRow* run = last_of(t.name);
+    (*task_table)->Row({text(t.name), text(run ? run->status : "never"), text(run ? run->finished : ""),
+                        text(run && run->duration_seconds >= 0 ? fmt::format("{:.3f}", run->duration_seconds) : ""),
+                        text(failures_of(t.name))});
+  }
+  (*task_table)->Finish();
   return kExitOk;
 }
 

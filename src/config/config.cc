@@ -12,29 +12,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/tasks_config.h"
+#include "config/yaml_problems.h"
+
 namespace sluice {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Collects every problem in the file, each tagged with its position.
-class Problems {
- public:
-  explicit Problems(std::string path) : path_(std::move(path)) {}
-  void Add(const YAML::Mark& mark, std::string message) {
-    list_.push_back(fmt::format("{}:{}:{}: {}", path_, mark.line + 1, mark.column + 1, message));
-  }
-  bool empty() const { return list_.empty(); }
-  Status ToStatus() const {
-    std::string all;
-    for (const auto& p : list_) all += (all.empty() ? "" : "\n") + p;
-    return Status::InvalidArgument(all);
-  }
-
- private:
-  std::string path_;
-  std::vector<std::string> list_;
-};
 
 // [a-z_][a-z0-9_]{0,62}
 bool IsSqlName(const std::string& s) {
@@ -56,27 +40,6 @@ std::string DefaultTableName(const std::string& event) {
   std::string out;
   for (char c : event) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_');
   return out;
-}
-
-// Reports keys of `map` not in `allowed`.
-void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed, std::string_view where,
-               Problems* problems) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.Scalar();
-    bool known = false;
-    std::string list;
-    for (const char* a : allowed) {
-      known |= key == a;
-      list += (list.empty() ? "" : ", ") + std::string(a);
-    }
-    if (!known) problems->Add(kv.first.Mark(), fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
-  }
-}
-
-bool IsScalar(const YAML::Node& n, std::string_view what, Problems* problems) {
-  if (n.IsScalar()) return true;
-  problems->Add(n.Mark(), fmt::format("{} must be a single value", what));
-  return false;
 }
 
 std::optional<Path> ParseEventPath(const YAML::Node& n, std::string_view what, Problems* problems) {
@@ -168,7 +131,8 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     problems->Add(node.Mark(), fmt::format("{} must be a map with table, key, version and columns", where));
     return;
   }
-  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "columns"}, where, problems);
+  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "columns", "merge", "retention"}, where, problems);
+  ParseEventTasks(node, event, problems);
 
   event->table = DefaultTableName(event->name);
   YAML::Mark table_mark = name_node.Mark();  // a default table name is the event name's fault
@@ -411,10 +375,10 @@ Result<int64_t> ParseDurationMicros(std::string_view text) {
   }
   const std::string_view unit = text.substr(i);
   static const std::map<std::string_view, int64_t> kUnits = {
-      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}};
+      {"us", 1}, {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}, {"d", 86'400'000'000}};
   auto it = kUnits.find(unit);
   if (i == 0 || it == kUnits.end())
-    return Status::InvalidArgument(fmt::format("'{}' is not a duration (write e.g. 5s, 250ms, 2m, 1h)", text));
+    return Status::InvalidArgument(fmt::format("'{}' is not a duration (write e.g. 5s, 250ms, 2m, 1h, 7d)", text));
   return value * it->second;
 }
 
@@ -452,6 +416,23 @@ const std::vector<std::string>& ConfigKeys() {
       "events.<name>.columns",
       "events.<name>.columns.<name>.path",
       "events.<name>.columns.<name>.type",
+      "events.<name>.merge",
+      "events.<name>.merge.every",
+      "events.<name>.retention",
+      "events.<name>.retention.staging",
+      "events.<name>.retention.landing",
+      "tasks",
+      "tasks.<name>.schedule",
+      "tasks.<name>.sql",
+      "tasks.<name>.sql_file",
+      "tasks.<name>.after",
+      "tasks.<name>.retries",
+      "tasks.<name>.timeout",
+      "alerts",
+      "alerts.webhook",
+      "alerts.email",
+      "alerts.email.to",
+      "alerts.email.sendmail",
   };
   return kKeys;
 }
@@ -481,7 +462,8 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     return problems.ToStatus();
   }
   try {
-    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events"}, "the config", &problems);
+    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events", "tasks", "alerts"}, "the config",
+              &problems);
 
     std::string data_dir = "data";
     if (const auto d = root["data_dir"]; d && IsScalar(d, "data_dir", &problems)) data_dir = d.Scalar();
@@ -518,6 +500,8 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     if (const auto h = root["http"]) ParseHttp(h, config.base_dir, &config.http, &problems);
     if (const auto a = root["auth"]) ParseAuth(a, config.catalog, &config.keys, &problems);
     if (const auto l = root["landing"]) ParseLanding(l, &config.landing, &problems);
+    if (const auto t = root["tasks"]) ParseTasks(t, config.base_dir, &config.tasks, &problems);
+    if (const auto a = root["alerts"]) ParseAlerts(a, config.base_dir, &config.alerts, &problems);
   } catch (const YAML::Exception& e) {
     problems.Add(e.mark, e.msg);
   }

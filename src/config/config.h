@@ -47,6 +47,24 @@ struct LandingConfig {
   int64_t seal_when_idle_micros = 500'000;
 };
 
+// A task declared under `tasks:` (issue 5).
+struct TaskConfig {
+  std::string name;
+  std::string schedule;            // cron or interval (tasks/schedule.h); empty: only after predecessors, or by hand
+  std::vector<std::string> after;  // runs when every one of these has succeeded
+  std::string sql;                 // sql: inline
+  std::string sql_file;            // sql_file: resolved against the config's folder, read at each run
+  int retries = 0;                 // further attempts after a failure, with back-off
+  int64_t timeout_micros = 3'600'000'000;  // per attempt
+};
+
+// Where task failures and recoveries are reported (issue 5).
+struct AlertsConfig {
+  std::string webhook;                          // http(s)://host[:port]/path; empty: no webhook
+  std::string email_to;                         // empty: no email
+  std::string sendmail = "/usr/sbin/sendmail";  // a sendmail-compatible program
+};
+
 struct Config {
   std::string path;      // the config file as found
   std::string base_dir;  // its folder: relative paths in the file start here
@@ -55,6 +73,8 @@ struct Config {
   HttpConfig http;
   std::vector<ApiKey> keys;  // auth.keys
   LandingConfig landing;
+  AlertsConfig alerts;
+  std::vector<TaskConfig> tasks;  // in config order
   Catalog catalog;
 
   std::string sqlite_path() const { return data_dir + "/warehouse.db"; }

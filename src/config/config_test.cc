@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -452,6 +455,78 @@ TEST(ConfigKeys, ListsTheKeysTheParserAccepts) {
                         "events.<name>.key", "events.<name>.version", "events.<name>.tenant",
                         "events.<name>.columns.<name>.path", "events.<name>.columns.<name>.type"})
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
+}
+
+TEST(ConfigTasks, TasksAlertsMergeScheduleAndRetentionParse) {
+  const Config c = MustParse(std::string(kOrders) + R"(    merge: {every: 5 minutes}
+    retention: {staging: 7d, landing: 90d}
+tasks:
+  daily:
+    schedule: "0 * * * *"
+    sql: SELECT 1
+    retries: 3
+    timeout: 10m
+  marts:
+    after: [daily]
+    sql_file: sql/marts.sql
+alerts:
+  webhook: http://127.0.0.1:9000/hooks/sluice
+  email: {to: data-team@example.com, sendmail: bin/fake-sendmail}
+)", "conf/sluice.yaml");
+  ASSERT_EQ(c.tasks.size(), 2u);
+  EXPECT_EQ(c.tasks[0].name, "daily");
+  EXPECT_EQ(c.tasks[0].schedule, "0 * * * *");
+  EXPECT_EQ(c.tasks[0].retries, 3);
+  EXPECT_EQ(c.tasks[0].timeout_micros, 600'000'000);
+  EXPECT_EQ(c.tasks[1].after, std::vector<std::string>{"daily"});
+  EXPECT_EQ(c.tasks[1].sql_file, "conf/sql/marts.sql");
+  EXPECT_EQ(c.alerts.webhook, "http://127.0.0.1:9000/hooks/sluice");
+  EXPECT_EQ(c.alerts.email_to, "data-team@example.com");
+  EXPECT_EQ(c.alerts.sendmail, "conf/bin/fake-sendmail");
+  const EventSpec& e = c.catalog.events[0];
+  EXPECT_EQ(e.merge_schedule, "5 minutes");
+  EXPECT_EQ(e.staging_retention_micros, int64_t{7} * 86'400'000'000);
+  EXPECT_EQ(e.landing_retention_micros, int64_t{90} * 86'400'000'000);
+}
+
+TEST(ConfigTasks, ABadScheduleIsReportedAtItsColumn) {
+  const auto p = Problems(std::string(kOrders) + "tasks:\n  t:\n    schedule: \"0 10 * * SUNN\"\n    sql: SELECT 1\n");
+  // The line of `schedule:`; the value's quote is at column 15 and SUNN is
+  // the 10th character of the value, so the file column is 25.
+  const int line = static_cast<int>(std::count(kOrders, kOrders + std::strlen(kOrders), '\n')) + 3;
+  EXPECT_TRUE(HasProblem(p, line, 25, {"schedule: column 10", "SUNN"}));
+}
+
+TEST(ConfigTasks, CyclesUnknownPredecessorsAndMissingSqlAreRefused) {
+  const auto p = Problems(std::string(kOrders) + R"(tasks:
+  a: {after: [b], sql: SELECT 1}
+  b: {after: [c], sql: SELECT 1}
+  c: {after: a, sql: SELECT 1}
+  d: {after: [nope], sql: SELECT 1}
+  e: {schedule: 1h}
+  f: {sql: SELECT 1}
+  g: {schedule: 1h, sql: x, sql_file: y, retries: -1}
+)");
+  const std::string all = Join(p);
+  EXPECT_NE(all.find("form a cycle: a -> b -> c -> a"), std::string::npos) << all;
+  EXPECT_NE(all.find("task 'd' runs after 'nope', which is not a task"), std::string::npos) << all;
+  EXPECT_NE(all.find("task 'e' has neither sql nor sql_file"), std::string::npos) << all;
+  EXPECT_NE(all.find("task 'f' has neither schedule nor after"), std::string::npos) << all;
+  EXPECT_NE(all.find("task 'g' has both sql and sql_file"), std::string::npos) << all;
+  EXPECT_NE(all.find("retries of task 'g' must be a whole number from 0 to 100"), std::string::npos) << all;
+}
+
+TEST(ConfigTasks, RetentionAndAlertsValuesAreChecked) {
+  const auto p = Problems(std::string(kOrders) + R"(    retention: {staging: 7 days, landing: 0s}
+alerts:
+  webhook: ftp://x
+  email: {sendmail: /bin/true}
+)");
+  const std::string all = Join(p);
+  EXPECT_NE(all.find("retention.staging: '7 days' is not a duration"), std::string::npos) << all;
+  EXPECT_NE(all.find("retention.landing: must be above 0"), std::string::npos) << all;
+  EXPECT_NE(all.find("alerts.webhook 'ftp://x' must be an http:// or https:// URL"), std::string::npos) << all;
+  EXPECT_NE(all.find("alerts.email needs to:"), std::string::npos) << all;
 }
 
 TEST(ConfigKeys, EveryKeyIsDescribedInTheConfigurationDoc) {

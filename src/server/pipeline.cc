@@ -47,7 +47,8 @@ Pipeline::Pipeline(const Config& config, Warehouse* warehouse, LandingWriter* la
       merge_errors_(metrics->GetCounter("sluice_merge_rejected_total", "rows rejected into sluice_merge_errors")),
       pipeline_failures_(metrics->GetCounter("sluice_pipeline_failures_total", "load or merge cycles that failed")),
       merge_lag_(metrics->GetGauge("sluice_merge_lag_rows", "staging rows loaded but not yet merged")) {
-  for (const auto& e : config.catalog.events) unmerged_types_.insert(e.name);  // merge leftovers at start
+  for (const auto& e : config.catalog.events)  // merge leftovers at start
+    if (e.merge_schedule.empty()) unmerged_types_.insert(e.name);
   metrics->AddCallbackGauge("sluice_freshness_seconds", "now minus the sealing time of the newest merged events",
                             [this] {
                               const int64_t newest = newest_merged_micros_.load();
@@ -140,7 +141,8 @@ bool Pipeline::Cycle() {
     load_errors_.Add(outcome->errors);
     merge_lag_.Set(merge_lag_.value() + static_cast<double>(outcome->rows));
     newest_loaded = std::max(newest_loaded, SealedMicros(f));
-    unmerged_types_.insert(event->name);
+    // A type with merge.every is merged by its scheduled task instead.
+    if (event->merge_schedule.empty()) unmerged_types_.insert(event->name);
   }
   for (auto it = unmerged_types_.begin(); it != unmerged_types_.end();) {
     const EventSpec* event = config_.catalog.Find(*it);

@@ -77,6 +77,9 @@ struct QueryCell {
   std::string text;
 };
 
+using SqlParams = std::vector<std::optional<std::string>>;
+using SqlRow = std::vector<std::optional<std::string>>;
+
 class QuerySink {
  public:
   virtual ~QuerySink() = default;
@@ -143,6 +146,15 @@ class Warehouse {
 
   // Runs `sql`; refuses statements that write unless `allow_writes`.
   virtual Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) = 0;
+
+  // One statement with parameters written $1, $2 … on every backend (text
+  // values; nullopt is NULL), in its own transaction; its rows as text. For
+  // sluice's own bookkeeping in portable SQL (the tasks' tables, retention).
+  virtual Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params = {}) = 0;
+  // A user's SQL task: every statement of `sql`, in one transaction that
+  // commits only if all succeed; cancelled (and rolled back) once
+  // `timeout_micros` pass. Returns the rows the statements changed.
+  virtual Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) = 0;
 };
 
 // Opens the backend the config names. The one place backends are registered.

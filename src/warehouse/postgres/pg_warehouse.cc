@@ -12,7 +12,8 @@ namespace sluice {
 namespace {
 
 constexpr const char* kSystemTables[] = {"sluice_load_history", "sluice_load_errors", "sluice_merge_errors",
-                                         "sluice_streams", "sluice_columns"};
+                                         "sluice_streams",      "sluice_columns",     "sluice_task_runs",
+                                         "sluice_task_state"};
 
 // A transaction that rolls back unless committed.
 class PgTransaction {
@@ -91,9 +92,26 @@ CREATE TABLE IF NOT EXISTS {4} (  -- the catalog as last applied
   key_position integer,      -- 1-based position in the primary key; NULL if not a key column
   PRIMARY KEY (table_name, column_name)
 );
+CREATE TABLE IF NOT EXISTS {5} (  -- every finished run of a task, and every skipped fire
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  task text NOT NULL,
+  scheduled_for timestamp NOT NULL,  -- the fire time (or when `sluice tasks run` asked)
+  started timestamp,                 -- NULL for a skipped fire
+  finished timestamp,
+  status text NOT NULL,              -- succeeded, failed or skipped
+  rows bigint,                       -- rows the task changed
+  error text,
+  attempts integer NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sluice_task_runs_by_task ON {5} (task, id);
+CREATE TABLE IF NOT EXISTS {6} (  -- what `sluice tasks suspend|resume` persisted
+  task text PRIMARY KEY,
+  suspended integer NOT NULL DEFAULT 0,
+  changed_at timestamp
+);
 )sql",
                      t(kSystemTables[0]), t(kSystemTables[1]), t(kSystemTables[2]), t(kSystemTables[3]),
-                     t(kSystemTables[4]));
+                     t(kSystemTables[4]), t(kSystemTables[5]), t(kSystemTables[6]));
 }
 
 Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(const WarehouseConfig& config) {

@@ -50,6 +50,23 @@ CREATE TABLE IF NOT EXISTS sluice_columns (  -- the catalog as last applied
   key_position INTEGER,      -- 1-based position in the primary key; NULL if not a key column
   PRIMARY KEY (table_name, column_name)
 );
+CREATE TABLE IF NOT EXISTS sluice_task_runs (  -- every finished run of a task, and every skipped fire
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task TEXT NOT NULL,
+  scheduled_for TEXT NOT NULL,  -- the fire time (or when `sluice tasks run` asked)
+  started TEXT,                 -- NULL for a skipped fire
+  finished TEXT,
+  status TEXT NOT NULL,         -- succeeded, failed or skipped
+  rows INTEGER,                 -- rows the task changed
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sluice_task_runs_by_task ON sluice_task_runs (task, id);
+CREATE TABLE IF NOT EXISTS sluice_task_state (  -- what `sluice tasks suspend|resume` persisted
+  task TEXT PRIMARY KEY,
+  suspended INTEGER NOT NULL DEFAULT 0,
+  changed_at TEXT
+);
 )sql";
 }
 

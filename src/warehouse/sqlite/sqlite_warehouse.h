@@ -25,6 +25,8 @@ class SqliteWarehouse final : public Warehouse {
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override;
+  Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
 
   // sluice's own tables, as `sluice ddl --dialect sqlite` prints them.
   static const char* SystemTablesDdl();

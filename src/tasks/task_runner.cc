@@ -1,0 +1,90 @@
+#include "tasks/task_runner.h"
+
+#include <filesystem>
+
+#include "base/clock.h"
+#include "catalog/ddl.h"
+#include "merge/merge_run.h"
+#include "warehouse/backend.h"
+
+namespace sluice {
+namespace {
+
+Result<std::string> ReadSqlFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::NotFound(fmt::format("cannot read sql_file '{}': {}", path, ec.message()));
+  std::string text(size, '\0');
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::NotFound(fmt::format("cannot open sql_file '{}'", path));
+  const size_t got = std::fread(text.data(), 1, size, f);
+  std::fclose(f);
+  text.resize(got);
+  return text;
+}
+
+Result<int64_t> RunSql(Warehouse* warehouse, const TaskSpec& task) {
+  std::string sql = task.sql;
+  if (!task.sql_file.empty()) {
+    ASSIGN_OR_RETURN(sql, ReadSqlFile(task.sql_file));
+  }
+  return warehouse->RunScript(sql, task.timeout_micros > 0 ? task.timeout_micros : INT64_MAX / 2);
+}
+
+Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const EventSpec& event, int64_t now) {
+  int64_t removed = 0;
+  if (event.staging_retention_micros > 0) {
+    // Only rows the merge has consumed: the seed's cleanup deletes by event
+    // time and can drop rows that were never merged.
+    ASSIGN_OR_RETURN(auto rows, warehouse->Execute(
+                                    fmt::format("DELETE FROM {} WHERE seq <= (SELECT position FROM sluice_streams "
+                                                "WHERE staging_table = $1) AND loaded_at < $2 RETURNING seq",
+                                                QuoteIdent(event.staging_table())),
+                                    {event.staging_table(), FormatTimestamp(now - event.staging_retention_micros)}));
+    removed += static_cast<int64_t>(rows.size());
+  }
+  if (event.landing_retention_micros > 0) {
+    // Only files whose load is recorded: an unloaded file is the only copy of its events.
+    ASSIGN_OR_RETURN(auto files, warehouse->Execute("SELECT landed_as FROM sluice_load_history WHERE event_type = $1 "
+                                                    "AND loaded_at < $2",
+                                                    {event.name, FormatTimestamp(now - event.landing_retention_micros)}));
+    for (const auto& f : files) {
+      if (!f[0]) continue;
+      std::error_code ec;
+      if (std::filesystem::remove(config.data_dir + "/" + *f[0], ec)) ++removed;
+      else if (ec) return Status::IOError(fmt::format("cannot delete {}: {}", *f[0], ec.message()));
+    }
+  }
+  return removed;
+}
+
+}  // namespace
+
+TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_micros) {
+  TaskOutcome outcome;
+  auto warehouse = OpenWarehouse(config);
+  Result<int64_t> rows = Status::Internal("no warehouse");
+  if (warehouse.ok()) {
+    switch (task.kind) {
+      case TaskSpec::Kind::kSql: rows = RunSql(warehouse->get(), task); break;
+      case TaskSpec::Kind::kMerge: {
+        auto counts = RunMerge(warehouse->get(), *task.event);
+        if (counts.ok()) rows = counts->inserted + counts->updated;
+        else rows = counts.status();
+        break;
+      }
+      case TaskSpec::Kind::kRetention: rows = RunRetention(config, warehouse->get(), *task.event, now_micros); break;
+    }
+  } else {
+    rows = warehouse.status();
+  }
+  if (rows.ok()) {
+    outcome.ok = true;
+    outcome.rows = *rows;
+  } else {
+    outcome.error = std::string(rows.status().message());
+  }
+  return outcome;
+}
+
+}  // namespace sluice

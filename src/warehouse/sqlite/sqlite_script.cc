@@ -1,0 +1,83 @@
+// Warehouse::Execute and Warehouse::RunScript on SQLite.
+#include <string>
+
+#include "base/clock.h"
+#include "warehouse/sqlite/sqlite_transaction.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
+
+namespace sluice {
+namespace {
+
+// Binds $1, $2 … (SQLite numbers named parameters by first appearance, so
+// look each one up by its name).
+void BindParams(sqlite3_stmt* stmt, const SqlParams& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
+    if (index == 0) continue;  // the statement does not use it
+    if (params[i]) sqlite3_bind_text(stmt, index, params[i]->data(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
+    else sqlite3_bind_null(stmt, index);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<SqlRow>> SqliteWarehouse::Execute(std::string_view sql, const SqlParams& params) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(sql));
+  BindParams(stmt.get(), params);
+  std::vector<SqlRow> rows;
+  const int columns = sqlite3_column_count(stmt.get());
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    SqlRow& out = rows.emplace_back();
+    for (int c = 0; c < columns; ++c) {
+      if (stmt.ColumnIsNull(c)) out.emplace_back();
+      else out.emplace_back(std::string(stmt.ColumnText(c)));
+    }
+  }
+  return rows;
+}
+
+Result<int64_t> SqliteWarehouse::RunScript(std::string_view sql, int64_t timeout_micros) {
+  struct Deadline {
+    int64_t at;
+  } deadline{NowMicros() + timeout_micros};
+  SqliteTransaction txn(&db_);
+  RETURN_IF_ERROR(txn.Begin());
+  // SQLite calls this every 1000 virtual-machine steps; non-zero interrupts.
+  // Removed (by `clear`, destroyed first) before a rollback must run.
+  sqlite3_progress_handler(
+      db_.get(), 1000, [](void* d) { return NowMicros() > static_cast<Deadline*>(d)->at ? 1 : 0; }, &deadline);
+  struct ClearHandler {
+    sqlite3* db;
+    ~ClearHandler() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+  } clear{db_.get()};
+  int64_t changed = 0;
+  const char* rest = sql.data();
+  const char* end = sql.data() + sql.size();
+  while (rest < end) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), rest, static_cast<int>(end - rest), &raw, &tail) != SQLITE_OK)
+      return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db_.get())));
+    rest = tail;
+    if (raw == nullptr) continue;  // whitespace or a comment
+    SqliteStatement stmt(db_.get(), raw);
+    const bool writes = !sqlite3_stmt_readonly(raw);
+    while (true) {
+      auto row = stmt.Step();
+      if (!row.ok()) {
+        if (NowMicros() > deadline.at)
+          return Status::Unavailable(fmt::format("the task ran past its timeout ({} s) and was cancelled",
+                                                 timeout_micros / 1'000'000));
+        return row.status();
+      }
+      if (!*row) break;
+    }
+    if (writes) changed += sqlite3_changes(db_.get());
+  }
+  RETURN_IF_ERROR(txn.Commit());
+  return changed;
+}
+
+}  // namespace sluice
