@@ -36,14 +36,19 @@ void CivilFromDays(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
   *year = y + (*month <= 2);
 }
 
-void FormatTimestampTo(int64_t micros, char out[kTimestampLength]) {
+void SplitDays(int64_t micros, int64_t* days, int64_t* micros_of_day) {
   constexpr int64_t kMicrosPerDay = 86'400'000'000;
-  int64_t days = micros / kMicrosPerDay;
-  int64_t rem = micros % kMicrosPerDay;
-  if (rem < 0) {
-    rem += kMicrosPerDay;
-    --days;
+  *days = micros / kMicrosPerDay;
+  *micros_of_day = micros % kMicrosPerDay;
+  if (*micros_of_day < 0) {
+    *micros_of_day += kMicrosPerDay;
+    --*days;
   }
+}
+
+void FormatTimestampTo(int64_t micros, char out[kTimestampLength]) {
+  int64_t days, rem;
+  SplitDays(micros, &days, &rem);
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);

@@ -135,22 +135,6 @@ class JsonOutput final : public QueryOutput {
 
 }  // namespace
 
-std::string JsonQuote(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(static_cast<char>(c));
-    }
-  }
-  return out + "\"";
-}
 
 Result<std::unique_ptr<QueryOutput>> MakeQueryOutput(const std::string& format, std::ostream* out) {
   if (format == "table") return std::unique_ptr<QueryOutput>(new TableOutput(out));

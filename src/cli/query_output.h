@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "base/utf8.h"  // JsonQuote, which the outputs use
 #include "warehouse/backend.h"
 
 namespace sluice {
@@ -20,7 +21,5 @@ class QueryOutput : public QuerySink {
 // `format` is one of table, csv, json, ndjson.
 Result<std::unique_ptr<QueryOutput>> MakeQueryOutput(const std::string& format, std::ostream* out);
 
-// A JSON string literal for `text`.
-std::string JsonQuote(std::string_view text);
 
 }  // namespace sluice

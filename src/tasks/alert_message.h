@@ -41,7 +41,5 @@ std::string EmailDate(int64_t micros);
 std::string AlertJson(const Alert& alert, std::string_view host);
 std::string AlertEmail(const Alert& alert, std::string_view host, std::string_view to, int64_t now_micros);
 
-// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
-std::string ValidUtf8(std::string_view text);
 
 }  // namespace sluice

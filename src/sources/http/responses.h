@@ -19,8 +19,6 @@ namespace sluice {
 
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-// `text` as a JSON string literal, quotes included.
-std::string JsonStringLiteral(std::string_view text);
 
 HttpResponse JsonResponse(int status, std::string body, unsigned http_version);
 HttpResponse TextResponse(int status, std::string body, std::string_view content_type, unsigned http_version);

@@ -1,5 +1,5 @@
-#include <simdjson.h>
 
+#include "base/utf8.h"
 #include "catalog/ddl.h"
 #include "warehouse/postgres/pg_internal.h"
 
@@ -14,24 +14,9 @@ Status PgLock(PgConnection* conn, const std::string& name) {
 }
 
 std::string PgSafeText(std::string_view text) {
-  if (text.find('\0') == std::string_view::npos && simdjson::validate_utf8(text.data(), text.size()))
-    return std::string(text);
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (c == 0 || length == 0 || i + length > text.size() ||
-        !simdjson::validate_utf8(text.data() + i, length)) {
-      out.append(kReplacement);
-      ++i;
-      continue;
-    }
-    out.append(text.substr(i, length));
-    i += length;
-  }
+  std::string out = ValidUtf8(text);
+  for (size_t at = out.find('\0'); at != std::string::npos; at = out.find('\0', at + 3))
+    out.replace(at, 1, "\xEF\xBF\xBD");  // PostgreSQL text cannot hold NUL either
   return out;
 }
 
