@@ -81,6 +81,21 @@ TEST(TasksCli, AFailingTaskRollsBackEveryStatementAndExitsOne) {
   EXPECT_THAT(status.out, HasSubstr(R"("failures": 1})"));
 }
 
+TEST(TasksCli, ATaskPastItsTimeoutIsCancelledAndRolledBack) {
+  // Something slow on each backend: a long recursive count, a sleep.
+  Workspace probe;
+  const std::string slow = probe.on_postgres()
+                               ? "SELECT pg_sleep(30)"
+                               : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                                 "SELECT count(*) FROM (SELECT i FROM n LIMIT 10000000000)";
+  Workspace ws(Config("", "tasks:\n  slow:\n    schedule: \"@daily\"\n    timeout: 1s\n    sql: "
+                              "CREATE TABLE IF NOT EXISTS marks (n BIGINT); INSERT INTO marks VALUES (1); " + slow + "\n"));
+  const RunResult r = ws.Sluice({"tasks", "run", "slow"});
+  EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  EXPECT_THAT(r.err, HasSubstr("ran past its timeout (1 s) and was cancelled"));
+  EXPECT_FALSE(ws.HasTable("marks"));  // the whole transaction was undone
+}
+
 TEST(TasksCli, SuspendAndResumePersistAndUnknownNamesAreUsageErrors) {
   Workspace ws(Config("", kTotalsTask));
   ASSERT_RUN_OK(ws.Sluice({"tasks", "suspend", "totals"}));
