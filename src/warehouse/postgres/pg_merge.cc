@@ -1,8 +1,9 @@
-// A merge run on PostgreSQL: every processed chunk is streamed with COPY into
-// a temporary table, and Commit applies the whole run with one set-based
-// statement — newest version per key (first arrival among equals), inserted
-// or updated only where the stored version is older — then moves the stream
-// position, all in one transaction.
+// A merge run on PostgreSQL, in one transaction: staging rows stream in
+// through a cursor; each processed chunk (one row per key already) is
+// streamed with COPY into a temporary table and applied with one set-based
+// statement — inserted, or updated only where the stored version is older,
+// so among equal versions the first to arrive stays — and Commit moves the
+// stream position.
 #include <algorithm>
 
 #include "base/clock.h"
@@ -12,8 +13,8 @@
 namespace sluice {
 namespace {
 
-constexpr const char* kRunTable = "sluice_merge_run";  // temporary, per connection
-constexpr const char* kOrderColumn = "sluice_arrival";
+constexpr const char* kRunTable = "sluice_merge_chunk";  // temporary, dropped at commit
+constexpr const char* kCursor = "sluice_staging";
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
@@ -47,9 +48,9 @@ class PgMerge final : public MergeTransaction {
     open_ = true;
     // One merge of a type at a time: a second process waits here.
     RETURN_IF_ERROR(PgLock(conn_, fmt::format("sluice:merge:{}:{}", schema_, event_.name)));
-    return conn_->Exec(fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT *, 0::bigint AS {} FROM {} "
-                                   "WITH NO DATA",
-                                   kRunTable, kOrderColumn, PgTable(schema_, event_.table)));
+    RETURN_IF_ERROR(conn_->Exec(fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT * FROM {} WITH NO DATA",
+                                            kRunTable, PgTable(schema_, event_.table))));
+    return PrepareApply();
   }
 
   Result<int64_t> Position() override {
@@ -59,31 +60,34 @@ class PgMerge final : public MergeTransaction {
     return r.rows() ? r.GetInt(0, 0) : 0;
   }
 
+  // One cursor for the run: no re-planning, no index descent per chunk.
   Status ReadStaging(int64_t after_seq, size_t limit,
                      const std::function<void(int64_t, std::string_view)>& row) override {
-    ASSIGN_OR_RETURN(PgResult r, conn_->Query(fmt::format("SELECT seq, payload::text FROM {} WHERE seq > $1 "
-                                                          "ORDER BY seq LIMIT $2",
-                                                          PgTable(schema_, event_.staging_table())),
-                                              {std::to_string(after_seq), std::to_string(limit)}));
+    if (!cursor_open_ || after_seq != cursor_after_) {
+      if (cursor_open_) RETURN_IF_ERROR(conn_->Exec(fmt::format("CLOSE {}", kCursor)));
+      RETURN_IF_ERROR(conn_->Exec(fmt::format("DECLARE {} NO SCROLL CURSOR FOR SELECT seq, payload::text FROM {} "
+                                              "WHERE seq > {} ORDER BY seq",
+                                              kCursor, PgTable(schema_, event_.staging_table()), after_seq)));
+      cursor_open_ = true;
+    }
+    ASSIGN_OR_RETURN(PgResult r, conn_->Query(fmt::format("FETCH FORWARD {} FROM {}", limit, kCursor)));
     for (int i = 0; i < r.rows(); ++i) row(r.GetInt(i, 0), r.Get(i, 1));
+    if (r.rows() > 0) cursor_after_ = r.GetInt(r.rows() - 1, 0);
+    else cursor_after_ = after_seq;
     return Status::Ok();
   }
 
-  // Streams the batch into the run table; the final table changes at Commit.
   Result<UpsertCounts> Upsert(const RowBatch& batch) override {
-    std::vector<std::string> cols;
-    for (const auto& c : event_.columns) cols.push_back(QuoteIdent(c.name));
-    cols.push_back(kOrderColumn);
-    RETURN_IF_ERROR(conn_->BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", kRunTable, Join(cols, ", "))));
+    RETURN_IF_ERROR(conn_->BeginCopy(copy_sql_));
     std::string block;
     const std::string& arena = batch.arena();
     for (size_t r = 0; r < batch.rows(); ++r) {
       const Value* row = batch.row(r);
       for (size_t c = 0; c < batch.width(); ++c) {
+        if (c > 0) block.push_back('\t');
         AppendValue(row[c], event_.columns[c].type, arena, &block);
-        block.push_back('\t');
       }
-      block += fmt::format("{}\n", arrival_++);
+      block.push_back('\n');
       if (block.size() >= (256u << 10)) {
         if (Status st = conn_->PutCopy(block); !st.ok()) {
           (void)conn_->EndCopy();
@@ -96,8 +100,13 @@ class PgMerge final : public MergeTransaction {
     Status ended = conn_->EndCopy();
     RETURN_IF_ERROR(st);
     RETURN_IF_ERROR(ended);
-    rows_ += static_cast<int64_t>(batch.rows());
-    return UpsertCounts{};
+    ASSIGN_OR_RETURN(PgResult r, conn_->Query(apply_sql_));
+    RETURN_IF_ERROR(conn_->Exec(fmt::format("TRUNCATE {}", kRunTable)));
+    UpsertCounts counts;
+    counts.inserted = r.GetInt(0, 0);
+    counts.updated = r.GetInt(0, 1);
+    counts.stale = static_cast<int64_t>(batch.rows()) - counts.inserted - counts.updated;
+    return counts;
   }
 
   Status AddErrors(const std::vector<MergeError>& errors) override {
@@ -128,10 +137,6 @@ class PgMerge final : public MergeTransaction {
   }
 
   Result<UpsertCounts> Commit(int64_t position) override {
-    UpsertCounts counts;
-    if (rows_ > 0) {
-      ASSIGN_OR_RETURN(counts, Apply());
-    }
     RETURN_IF_ERROR(conn_
                         ->Query(fmt::format("UPDATE {} SET position = $1, merged_at = $2 WHERE staging_table = $3",
                                             PgTable(schema_, "sluice_streams")),
@@ -139,13 +144,13 @@ class PgMerge final : public MergeTransaction {
                         .status());
     open_ = false;
     RETURN_IF_ERROR(conn_->Exec("COMMIT"));
-    return counts;
+    return UpsertCounts{};  // applied in Upsert
   }
 
  private:
-  // INSERT … ON CONFLICT DO UPDATE … WHERE stored version < new version, from
-  // the newest row per key of the run; counts come back through RETURNING.
-  Result<UpsertCounts> Apply() {
+  // The chunk's COPY, and INSERT … ON CONFLICT DO UPDATE … WHERE stored
+  // version < new version from the chunk table, counting through RETURNING.
+  Status PrepareApply() {
     std::vector<std::string> cols, keys, sets;
     for (const auto& c : event_.columns) cols.push_back(QuoteIdent(c.name));
     for (const auto& k : event_.key) keys.push_back(QuoteIdent(k));
@@ -154,31 +159,25 @@ class PgMerge final : public MergeTransaction {
       sets.push_back(fmt::format("{0} = excluded.{0}", QuoteIdent(c.name)));
     }
     const std::string version = QuoteIdent(event_.version);
-    const std::string table = PgTable(schema_, event_.table);
     const std::string on_conflict =
         sets.empty() ? "DO NOTHING"
                      : fmt::format("DO UPDATE SET {} WHERE t.{} < excluded.{}", Join(sets, ", "), version, version);
-    const std::string sql = fmt::format(
-        "WITH newest AS (SELECT DISTINCT ON ({keys}) {cols} FROM {run} ORDER BY {keys}, {version} DESC, {order}), "
-        "applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM newest ON CONFLICT ({keys}) {on_conflict} "
-        "RETURNING (xmax = 0) AS inserted) "
+    copy_sql_ = fmt::format("COPY {} ({}) FROM STDIN", kRunTable, Join(cols, ", "));
+    apply_sql_ = fmt::format(
+        "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {chunk} ON CONFLICT ({keys}) "
+        "{on_conflict} RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied",
-        fmt::arg("keys", Join(keys, ", ")), fmt::arg("cols", Join(cols, ", ")), fmt::arg("run", kRunTable),
-        fmt::arg("version", version), fmt::arg("order", kOrderColumn), fmt::arg("table", table),
-        fmt::arg("on_conflict", on_conflict));
-    ASSIGN_OR_RETURN(PgResult r, conn_->Query(sql));
-    UpsertCounts counts;
-    counts.inserted = r.GetInt(0, 0);
-    counts.updated = r.GetInt(0, 1);
-    counts.stale = rows_ - counts.inserted - counts.updated;
-    return counts;
+        fmt::arg("table", PgTable(schema_, event_.table)), fmt::arg("cols", Join(cols, ", ")),
+        fmt::arg("chunk", kRunTable), fmt::arg("keys", Join(keys, ", ")), fmt::arg("on_conflict", on_conflict));
+    return Status::Ok();
   }
 
   PgConnection* conn_;
   const std::string schema_;
   const EventSpec& event_;
-  int64_t arrival_ = 0;  // order of rows within the run: first arrival wins a version tie
-  int64_t rows_ = 0;
+  std::string copy_sql_, apply_sql_;
+  bool cursor_open_ = false;
+  int64_t cursor_after_ = 0;  // the last seq the cursor returned
   bool open_ = false;
 };
 
