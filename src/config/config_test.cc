@@ -525,7 +525,8 @@ alerts:
   const std::string all = Join(p);
   EXPECT_NE(all.find("retention.staging: '7 days' is not a duration"), std::string::npos) << all;
   EXPECT_NE(all.find("retention.landing: must be above 0"), std::string::npos) << all;
-  EXPECT_NE(all.find("alerts.webhook 'ftp://x' must be an http:// or https:// URL"), std::string::npos) << all;
+  EXPECT_NE(all.find("alerts.webhook: webhook URL 'ftp://x' must be an http:// or https:// URL"), std::string::npos)
+      << all;
   EXPECT_NE(all.find("alerts.email needs to:"), std::string::npos) << all;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "tasks/alert_webhook_url.h"  // header-only: the config checks URLs as the alerter reads them
 #include "tasks/schedule.h"
 
 namespace sluice {
@@ -165,9 +166,8 @@ void ParseAlerts(const YAML::Node& node, const std::string& base_dir, AlertsConf
   CheckKeys(node, {"webhook", "email"}, "alerts", problems);
   if (const auto w = node["webhook"]; w && IsScalar(w, "alerts.webhook", problems)) {
     alerts->webhook = w.Scalar();
-    const std::string_view url = alerts->webhook;
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-      problems->Add(w.Mark(), fmt::format("alerts.webhook '{}' must be an http:// or https:// URL", url));
+    if (auto url = ParseWebhookUrl(alerts->webhook); !url.ok())
+      problems->Add(w.Mark(), fmt::format("alerts.webhook: {}", url.status().message()));
   }
   if (const auto e = node["email"]) {
     if (!e.IsMap()) return problems->Add(e.Mark(), "alerts.email must be a map (to, sendmail)");
