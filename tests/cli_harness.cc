@@ -192,15 +192,6 @@ bool ChildProcess::Reap(bool block) {
 
 bool ChildProcess::Running() { return !Reap(/*block=*/false); }
 
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll interval inside the deadline loop
-  }
-  return condition();
-}
-
 // The child opens its output files after fork: until then there is nothing to read.
 std::string ChildProcess::Stdout() const {
   const std::string path = io_.path() + "/stdout";

@@ -24,6 +24,8 @@
 
 #include <fmt/format.h>
 
+#include "base/poll_until.h"  // PollUntil: how the suites wait
+
 namespace sluice::testing {
 
 std::string SluiceBin();
@@ -96,9 +98,6 @@ class ChildProcess {
   TempDir io_;
 };
 
-// Checks `condition` every few milliseconds until it holds or `timeout`
-// passes; returns its last value. The way tests wait for something.
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 

@@ -4,15 +4,6 @@
 
 namespace sluice::testing {
 
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
-
 TestLander::TestLander() : thread_([this] { Loop(); }) {}
 
 TestLander::~TestLander() {

@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "sources/http/http_source.h"
+#include "base/poll_until.h"
 #include "sources/http/http_test_util.h"
 
 namespace sluice::testing {
@@ -23,8 +24,6 @@ namespace sluice::testing {
 inline constexpr const char* kAllKey = "key-all-types";
 inline constexpr const char* kOrderKey = "key-orders-only";
 
-// Polls `condition` until it holds or `deadline` passes.
-bool PollUntil(const std::function<bool()>& condition, std::chrono::milliseconds deadline = std::chrono::seconds(20));
 
 class TestLander : public EventLander {
  public:
