@@ -1,4 +1,5 @@
 #include "pg_baseline.h"
+#include "base/text.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,17 +12,7 @@
 namespace sluice::bench {
 namespace {
 
-std::string SqlLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
-  return out;
-}
 
 // A catalog path as jsonb operators, like the seed's EVENTPAYLOAD:TenantId:
 // Customer."Zip Code"[0] → stg.payload->'Customer'->'Zip Code'->>0. The last

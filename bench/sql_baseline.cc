@@ -1,4 +1,5 @@
 #include "sql_baseline.h"
+#include "base/text.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,11 +15,6 @@
 namespace sluice::bench {
 namespace {
 
-std::string SqlLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
 
 // A catalog path as a SQLite JSON path: Customer."Zip Code"[0] → $.Customer."Zip Code"[0]
 std::string JsonPath(const Path& path) {
@@ -56,11 +52,6 @@ std::string CastExpression(const ColumnSpec& col) {
   }
 }
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
-  return out;
-}
 
 // The whole content of `path`.
 Result<std::string> ReadFile(const std::string& path) {

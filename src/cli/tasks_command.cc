@@ -29,7 +29,7 @@ const TaskSpec* FindTaskOrReport(const std::vector<TaskSpec>& tasks, const std::
   return nullptr;
 }
 
-int List(Session* session, const std::vector<TaskSpec>& tasks, TaskStore* store, const std::string& format) {
+int List(const std::vector<TaskSpec>& tasks, TaskStore* store, const std::string& format) {
   auto last_runs = store->LastRuns();
   if (!last_runs.ok()) return ReportError(last_runs.status());
   auto suspended_tasks = store->Suspended();
@@ -49,7 +49,6 @@ int List(Session* session, const std::vector<TaskSpec>& tasks, TaskStore* store,
                  OrNull(run ? run->finished : ""), OrNull(run ? run->error : "")});
   }
   (*out)->Finish();
-  (void)session;
   return kExitOk;
 }
 
@@ -98,7 +97,7 @@ int RunTasks(const GlobalOptions& global, const TasksOptions& o) {
   if (!session) return exit_code;
   const std::vector<TaskSpec> tasks = TasksOf(session->config);
   TaskStore store(session->warehouse.get());
-  if (o.action == "list") return List(session.get(), tasks, &store, o.format);
+  if (o.action == "list") return List(tasks, &store, o.format);
   if (o.action == "history") {
     if (!o.name.empty() && !FindTaskOrReport(tasks, o.name)) return kExitUsage;
     return History(&store, o.name, o.limit, o.format);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "catalog/ddl.h"
 #include "warehouse/postgres/pg_internal.h"
 
@@ -16,11 +17,6 @@ namespace {
 constexpr const char* kRunTable = "sluice_merge_chunk";  // temporary, dropped at commit
 constexpr const char* kCursor = "sluice_staging";
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
-  return out;
-}
 
 void AppendValue(const Value& v, const ColumnType& type, const std::string& arena, std::string* line) {
   switch (v.kind) {
