@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 namespace sluice {
 namespace {
@@ -59,6 +60,69 @@ std::string SnowflakePath(const Path& path) {
 }
 
 
+// What a column is read from, for the DDL's comments.
+std::string ColumnOrigin(const ColumnSpec& col) {
+  switch (col.source) {
+    case ColumnSource::kPayload: return col.path.text;
+    case ColumnSource::kEventId: return "the event's id (sluice)";
+    case ColumnSource::kElementIndex: return "the element's index (sluice)";
+  }
+  return col.path.text;
+}
+
+// The body of CREATE TABLE: a line per column with its origin as a comment,
+// then the primary key (none for an append-only log without id).
+std::string TableBody(const EventSpec& event, const std::function<std::string(const ColumnType&)>& sql_type) {
+  std::vector<std::string> lines;
+  for (const auto& col : event.columns)
+    lines.push_back(fmt::format("  {} {}", QuoteIdent(col.name), sql_type(col.type)));
+  std::vector<std::string> keys;
+  for (const auto& k : event.key) keys.push_back(QuoteIdent(k));
+  if (!keys.empty()) lines.push_back(fmt::format("  PRIMARY KEY ({})", Join(keys, ", ")));
+  std::string body;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    body += lines[i] + (i + 1 < lines.size() ? "," : "");
+    if (i < event.columns.size())
+      body += fmt::format("  -- {} from {}", event.columns[i].type.ToString(), ColumnOrigin(event.columns[i]));
+    body += "\n";
+  }
+  return body;
+}
+
+// A column's value in the Snowflake merge's SELECT.
+std::string SnowflakeColumnValue(const EventSpec& event, const ColumnSpec& col) {
+  switch (col.source) {
+    case ColumnSource::kEventId: {
+      std::vector<std::string> parts;
+      for (const auto& p : event.id) parts.push_back(SnowflakePath(p) + "::string");
+      return parts.size() == 1 ? parts[0] : fmt::format("TO_JSON(ARRAY_CONSTRUCT({}))", Join(parts, ", "));
+    }
+    case ColumnSource::kElementIndex: return "INDEX";
+    case ColumnSource::kPayload: break;
+  }
+  return SnowflakePath(col.path) + SnowflakeCast(col.type);
+}
+
+// An append-only type's task: every new row inserted; with an id, only the
+// first delivery of each id (and element).
+std::string SnowflakeAppendTask(const EventSpec& event, const SnowflakeOptions& o, const std::string& fq,
+                                const std::string& from, const std::vector<std::string>& selects,
+                                const std::vector<std::string>& cols, const std::vector<std::string>& keys,
+                                const std::vector<std::string>& on) {
+  if (keys.empty())
+    return fmt::format("-- Load task (append-only)\ncreate or replace task {}_MERGE schedule='{}' as insert into {} "
+                       "( {} ) SELECT {} FROM {};\n",
+                       fq, o.merge_schedule, fq, Join(cols, ", "), Join(selects, ", "), from);
+  std::vector<std::string> values;
+  for (const auto& c : cols) values.push_back("stagingTable." + c);
+  return fmt::format("-- Load task (append-only: the first delivery of an id wins)\ncreate or replace task {}_MERGE "
+                     "schedule='{}' as merge into {} using ( SELECT {} FROM {} QUALIFY ROW_NUMBER() OVER "
+                     "(PARTITION BY {} ORDER BY {}) = 1 ) stagingTable on {} when not matched then insert ( {} ) "
+                     "values ( {} );\n-- {}: no cleanup task (append-only types have no version to age by)\n",
+                     fq, o.merge_schedule, fq, Join(selects, ", "), from, Join(keys, ","), Join(keys, ","),
+                     Join(on, " AND "), Join(cols, ", "), Join(values, ", "), event.name);
+}
+
 }  // namespace
 
 std::string QuoteIdent(std::string_view name) {
@@ -83,15 +147,8 @@ std::string SqliteColumnType(const ColumnType& type) {
 }
 
 std::string SqliteCreateFinalTable(const EventSpec& event) {
-  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (\n", QuoteIdent(event.table));
-  for (const auto& col : event.columns) {
-    sql += fmt::format("  {} {},", QuoteIdent(col.name), SqliteColumnType(col.type));
-    sql += fmt::format("  -- {} from {}\n", col.type.ToString(), col.path.text);
-  }
-  std::vector<std::string> keys;
-  for (const auto& k : event.key) keys.push_back(QuoteIdent(k));
-  sql += fmt::format("  PRIMARY KEY ({})\n) WITHOUT ROWID;\n", Join(keys, ", "));
-  return sql;
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}){};\n", QuoteIdent(event.table),
+                     TableBody(event, SqliteColumnType), event.key.empty() ? "" : " WITHOUT ROWID");
 }
 
 std::string SqliteCreateStagingTable(const EventSpec& event) {
@@ -122,15 +179,8 @@ std::string PostgresColumnType(const ColumnType& type) {
 }
 
 std::string PostgresCreateFinalTable(const EventSpec& event, const std::string& schema) {
-  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {}.{} (\n", QuoteIdent(schema), QuoteIdent(event.table));
-  for (const auto& col : event.columns) {
-    sql += fmt::format("  {} {},", QuoteIdent(col.name), PostgresColumnType(col.type));
-    sql += fmt::format("  -- {} from {}\n", col.type.ToString(), col.path.text);
-  }
-  std::vector<std::string> keys;
-  for (const auto& k : event.key) keys.push_back(QuoteIdent(k));
-  sql += fmt::format("  PRIMARY KEY ({})\n);\n", Join(keys, ", "));
-  return sql;
+  return fmt::format("CREATE TABLE IF NOT EXISTS {}.{} (\n{});\n", QuoteIdent(schema), QuoteIdent(event.table),
+                     TableBody(event, PostgresColumnType));
 }
 
 std::string PostgresCreateStagingTable(const EventSpec& event, const std::string& schema) {
@@ -166,7 +216,7 @@ std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) 
   for (const auto& col : event.columns) {
     const std::string c = AsciiUpper(col.name);
     col_defs.push_back(c + " " + SnowflakeType(col.type));
-    selects.push_back(SnowflakePath(col.path) + SnowflakeCast(col.type) + " AS " + c);
+    selects.push_back(SnowflakeColumnValue(event, col) + " AS " + c);
     insert_cols.push_back(c);
     insert_vals.push_back("stagingTable." + c);
     if (std::find(event.key.begin(), event.key.end(), col.name) == event.key.end())
@@ -179,13 +229,14 @@ std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) 
     not_null.push_back(c + " IS NOT NULL");
   }
   const std::string version = AsciiUpper(event.version);
-  out += fmt::format("-- Final table (structured)\ncreate or replace TABLE {} ( {}, primary key ({}) );\n", fq,
-                     Join(col_defs, ", "), Join(keys, ", "));
+  out += fmt::format("-- Final table (structured)\ncreate or replace TABLE {} ( {}{} );\n", fq, Join(col_defs, ", "),
+                     keys.empty() ? "" : fmt::format(", primary key ({})", Join(keys, ", ")));
   if (!o.readonly_role.empty()) out += fmt::format("GRANT SELECT ON TABLE {} to ROLE {};\n", fq, o.readonly_role);
   out += "\n";
 
   std::string from = stream;
   if (event.flatten) from += fmt::format(", LATERAL FLATTEN(INPUT => {})", SnowflakePath(*event.flatten));
+  if (event.append_only()) return out + SnowflakeAppendTask(event, o, fq, from, selects, insert_cols, keys, on);
   out += fmt::format(
       "-- Merge task\ncreate or replace task {}_MERGE schedule='{}' as merge into {} using ( SELECT {} FROM {} "
       "WHERE {} QUALIFY ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {} DESC) = 1 ) stagingTable on {} "

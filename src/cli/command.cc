@@ -1,5 +1,8 @@
 #include "cli/command.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <iostream>
 
 namespace sluice {
@@ -28,6 +31,12 @@ std::unique_ptr<Session> OpenSession(const GlobalOptions& global, int* exit_code
     return nullptr;
   }
   return session;
+}
+
+std::string OsUser() {
+  if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return std::to_string(geteuid());
 }
 
 const EventSpec* FindEventOrReport(const Catalog& catalog, const std::string& name) {

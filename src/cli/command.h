@@ -38,6 +38,9 @@ struct Session {
 // the error and sets *exit_code (2 for config problems, 1 otherwise).
 std::unique_ptr<Session> OpenSession(const GlobalOptions& global, int* exit_code);
 
+// Who runs the command, for the audit trail of corrections: the OS user.
+std::string OsUser();
+
 // Looks up an event type by name; prints an error naming the known ones.
 const EventSpec* FindEventOrReport(const Catalog& catalog, const std::string& name);
 
@@ -49,5 +52,18 @@ void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* ru
 void AddServeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddKeysCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddTasksCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddCorrectionsCommands(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddRebuildCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddDedupeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddReplayCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddBackfillCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddLoadErrorsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+
+struct MergeCounts;
+struct MergeOptions;
+// The merge options of a command: where the landing zone is.
+MergeOptions SessionMergeOptions(const Session& session);
+// What a merge run did, for the terminal: one line, two after a recompute.
+std::string MergeSummary(const EventSpec& event, const MergeCounts& counts);
 
 }  // namespace sluice

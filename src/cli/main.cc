@@ -22,6 +22,12 @@ int main(int argc, char** argv) {
   AddServeCommand(app, global, &runner);
   AddKeysCommand(app, global, &runner);
   AddTasksCommand(app, global, &runner);
+  AddCorrectionsCommands(app, global, &runner);
+  AddRebuildCommand(app, global, &runner);
+  AddDedupeCommand(app, global, &runner);
+  AddReplayCommand(app, global, &runner);
+  AddBackfillCommand(app, global, &runner);
+  AddLoadErrorsCommand(app, global, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

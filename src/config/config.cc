@@ -96,6 +96,9 @@ void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) 
     if (!IsSqlName(col.name))
       problems->Add(mark, fmt::format("column name '{}' of {} must be lowercase letters, digits and _, "
                                       "starting with a letter or _ (at most 63)", col.name, where));
+    else if (col.name.rfind("sluice_", 0) == 0)
+      problems->Add(mark, fmt::format("column name '{}' of {} is reserved: names starting with sluice_ are sluice's own",
+                                      col.name, where));
     if (!seen.insert(col.name).second) problems->Add(mark, fmt::format("duplicate column '{}' in {}", col.name, where));
     const YAML::Node& def = kv.second;
     if (!def.IsMap()) {
@@ -122,6 +125,33 @@ void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) 
   }
 }
 
+// `id: path` or `id: [path, …]`: top-level paths, since an id names the
+// whole event, not one element of its flattened array.
+void ParseEventId(const YAML::Node& node, EventSpec* event, Problems* problems) {
+  std::vector<YAML::Node> items;
+  if (node.IsSequence()) for (const auto& item : node) items.push_back(item);
+  else items.push_back(node);
+  if (items.empty()) problems->Add(node.Mark(), fmt::format("id of event '{}' is empty", event->name));
+  for (const auto& item : items) {
+    auto path = ParseEventPath(item, "id", problems);
+    if (!path) continue;
+    if (path->relative_to_item) {
+      problems->Add(item.Mark(), fmt::format("id path '{}' of event '{}' reads the flattened element; an id "
+                                             "identifies the whole event, so use a path in the event",
+                                             path->text, event->name));
+    } else if (const auto& f = event->flatten;
+               f && path->segments.size() >= f->segments.size() &&
+               std::equal(f->segments.begin(), f->segments.end(), path->segments.begin())) {
+      problems->Add(item.Mark(), fmt::format("id path '{}' of event '{}' reads the flattened array '{}'; an id "
+                                             "identifies the whole event", path->text, event->name, f->text));
+    } else if (std::find(event->id.begin(), event->id.end(), *path) != event->id.end()) {
+      problems->Add(item.Mark(), fmt::format("id path '{}' is listed twice", path->text));
+    } else {
+      event->id.push_back(std::move(*path));
+    }
+  }
+}
+
 void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* event, Problems* problems) {
   event->name = name_node.Scalar();
   const std::string where = fmt::format("event '{}'", event->name);
@@ -131,7 +161,8 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     problems->Add(node.Mark(), fmt::format("{} must be a map with table, key, version and columns", where));
     return;
   }
-  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "columns", "merge", "retention"}, where, problems);
+  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "id", "columns", "merge", "retention"}, where,
+            problems);
   ParseEventTasks(node, event, problems);
 
   event->table = DefaultTableName(event->name);
@@ -159,6 +190,7 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     if (event->tenant && event->tenant->relative_to_item)
       problems->Add(t.Mark(), "tenant must be a path in the event, not relative to item");
   }
+  if (const auto ids = node["id"]) ParseEventId(ids, event, problems);
   if (const auto c = node["columns"]) {
     ParseColumns(c, event, problems);
     // The flattened array is read element by element; a column cannot also
@@ -177,25 +209,38 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
   }
 
   const auto k = node["key"];
+  const auto v = node["version"];
   if (!k) {
-    problems->Add(node.Mark(), fmt::format("{} has no key (the final table's primary key columns)", where));
-  } else {
-    std::vector<YAML::Node> items;
-    if (k.IsSequence()) for (const auto& item : k) items.push_back(item);
-    else items.push_back(k);
-    if (items.empty()) problems->Add(k.Mark(), fmt::format("key of {} is empty", where));
-    std::set<std::string> seen;
-    for (const auto& item : items) {
-      if (!IsScalar(item, "a key column", problems)) continue;
-      const std::string name = item.Scalar();
-      if (event->ColumnIndex(name) < 0)
-        problems->Add(item.Mark(), fmt::format("key column '{}' is not a column of {}", name, where));
-      else if (!seen.insert(name).second)
-        problems->Add(item.Mark(), fmt::format("key column '{}' is listed twice", name));
-      event->key.push_back(name);
+    // An append-only event log. With an id, a redelivered event appears
+    // once: sluice keys the table by the id (and the element index).
+    if (v) problems->Add(v.Mark(), fmt::format("{} has a version but no key; a type without key is an append-only "
+                                               "log (the first delivery of an id wins), so remove version or add key",
+                                               where));
+    if (!event->id.empty()) {
+      event->columns.push_back({kEventIdColumn, Path{}, ColumnType{TypeKind::kString}, ColumnSource::kEventId});
+      event->key.push_back(kEventIdColumn);
+      if (event->flatten) {
+        event->columns.push_back({kElementIndexColumn, Path{}, ColumnType{TypeKind::kInt}, ColumnSource::kElementIndex});
+        event->key.push_back(kElementIndexColumn);
+      }
     }
+    return;
   }
-  if (const auto v = node["version"]; !v) {
+  std::vector<YAML::Node> items;
+  if (k.IsSequence()) for (const auto& item : k) items.push_back(item);
+  else items.push_back(k);
+  if (items.empty()) problems->Add(k.Mark(), fmt::format("key of {} is empty", where));
+  std::set<std::string> seen;
+  for (const auto& item : items) {
+    if (!IsScalar(item, "a key column", problems)) continue;
+    const std::string name = item.Scalar();
+    if (event->ColumnIndex(name) < 0)
+      problems->Add(item.Mark(), fmt::format("key column '{}' is not a column of {}", name, where));
+    else if (!seen.insert(name).second)
+      problems->Add(item.Mark(), fmt::format("key column '{}' is listed twice", name));
+    event->key.push_back(name);
+  }
+  if (!v) {
     problems->Add(node.Mark(), fmt::format("{} has no version (the column whose newest value wins)", where));
   } else if (IsScalar(v, "version", problems)) {
     event->version = v.Scalar();
@@ -413,6 +458,7 @@ const std::vector<std::string>& ConfigKeys() {
       "events.<name>.key",
       "events.<name>.version",
       "events.<name>.tenant",
+      "events.<name>.id",
       "events.<name>.columns",
       "events.<name>.columns.<name>.path",
       "events.<name>.columns.<name>.type",

@@ -266,13 +266,73 @@ TEST(Config, VersionNamingAMissingColumnIsReported) {
   EXPECT_TRUE(HasProblem(p, 4, 14, {"'updated'", "not a column"}));
 }
 
-TEST(Config, MissingKeyVersionAndColumnsAreEachReported) {
+TEST(Config, MissingColumnsAreReported) {
   const auto p = Problems("events:\n  Orders:\n    table: orders\n");
+  ASSERT_EQ(p.size(), 1u) << Join(p);
+  EXPECT_NE(Join(p).find("no columns"), std::string::npos) << Join(p);
+}
+
+TEST(Config, AKeyWithoutVersionIsReported) {
+  const auto p = Problems("events:\n  Orders:\n    key: id\n    columns:\n      id: {path: Id, type: int}\n");
+  ASSERT_EQ(p.size(), 1u) << Join(p);
+  EXPECT_NE(Join(p).find("no version"), std::string::npos) << Join(p);
+}
+
+TEST(Config, AVersionWithoutKeyIsReported) {
+  const auto p = Problems("events:\n  Orders:\n    version: at\n    columns:\n      at: {path: At, type: timestamp}\n");
+  ASSERT_EQ(p.size(), 1u) << Join(p);
+  EXPECT_TRUE(HasProblem(p, 3, 14, {"version but no key", "append-only"})) << Join(p);
+}
+
+TEST(Config, ATypeWithoutKeyIsAnAppendOnlyLogKeyedByItsIdAndElement) {
+  const Config c = MustParse(R"(events:
+  Clicks:
+    id: [Session, Seq]
+    flatten: Items
+    columns:
+      page: {path: Page, type: varchar(64)}
+      sku: {path: item.Sku, type: string}
+  Views:
+    columns:
+      page: {path: Page, type: string}
+)");
+  const EventSpec& clicks = c.catalog.events[0];
+  EXPECT_TRUE(clicks.append_only());
+  ASSERT_EQ(clicks.id.size(), 2u);
+  EXPECT_EQ(clicks.id[1].text, "Seq");
+  EXPECT_EQ(clicks.key, (std::vector<std::string>{"sluice_event_id", "sluice_item"}));
+  ASSERT_EQ(clicks.columns.size(), 4u);
+  EXPECT_EQ(clicks.columns[2].source, ColumnSource::kEventId);
+  EXPECT_EQ(clicks.columns[3].source, ColumnSource::kElementIndex);
+  const EventSpec& views = c.catalog.events[1];
+  EXPECT_TRUE(views.append_only());
+  EXPECT_TRUE(views.key.empty());
+  EXPECT_EQ(views.columns.size(), 1u);
+}
+
+TEST(Config, IdPathsMustReadTheEventNotTheFlattenedArray) {
+  const auto p = Problems(R"(events:
+  Orders:
+    flatten: Lines
+    id:
+      - item.Id
+      - Lines[0].Id
+      - Ref
+      - Ref
+    columns:
+      ref: {path: Ref, type: string}
+)");
   EXPECT_EQ(p.size(), 3u) << Join(p);
   const std::string all = Join(p);
-  EXPECT_NE(all.find("no key"), std::string::npos) << all;
-  EXPECT_NE(all.find("no version"), std::string::npos) << all;
-  EXPECT_NE(all.find("no columns"), std::string::npos) << all;
+  EXPECT_NE(all.find("reads the flattened element"), std::string::npos) << all;
+  EXPECT_NE(all.find("reads the flattened array 'Lines'"), std::string::npos) << all;
+  EXPECT_NE(all.find("listed twice"), std::string::npos) << all;
+}
+
+TEST(Config, ColumnNamesStartingWithSluiceAreReserved) {
+  const auto p = Problems("events:\n  Orders:\n    columns:\n      sluice_item: {path: X, type: string}\n");
+  ASSERT_EQ(p.size(), 1u) << Join(p);
+  EXPECT_NE(Join(p).find("reserved"), std::string::npos) << Join(p);
 }
 
 TEST(Config, DuplicateTableAcrossEventsIsReported) {

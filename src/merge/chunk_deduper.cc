@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <functional>
 
+#include "merge/row_key.h"
+
 namespace sluice {
 
 ChunkDeduper::ChunkDeduper(const EventSpec& event)
-    : keys_(event.KeyIndexes()), version_(static_cast<size_t>(event.VersionIndex())), batch_(event.columns.size()),
+    : keys_(event.KeyIndexes()), version_(event.VersionIndex()), batch_(event.columns.size()),
       key_offsets_{0}, slots_(1024, 0) {}
 
 void ChunkDeduper::Clear() {
@@ -18,19 +20,7 @@ void ChunkDeduper::Clear() {
 
 void ChunkDeduper::EncodeKey(const std::vector<Value>& row) {
   key_.clear();
-  for (int k : keys_) {
-    const Value& v = row[static_cast<size_t>(k)];
-    key_.push_back(static_cast<char>(v.kind));
-    if (v.kind == Value::Kind::kText) {
-      const std::string_view t = v.text(batch_.arena());
-      const uint32_t n = static_cast<uint32_t>(t.size());
-      key_.append(reinterpret_cast<const char*>(&n), sizeof n).append(t);
-    } else if (v.kind == Value::Kind::kInt) {
-      key_.append(reinterpret_cast<const char*>(&v.int_value), sizeof v.int_value);
-    } else {
-      key_.append(reinterpret_cast<const char*>(&v.real_value), sizeof v.real_value);
-    }
-  }
+  AppendRowKey(row.data(), keys_, batch_.arena(), &key_);
 }
 
 void ChunkDeduper::Grow() {
@@ -46,6 +36,10 @@ void ChunkDeduper::Grow() {
 }
 
 int64_t ChunkDeduper::Offer(const std::vector<Value>& row) {
+  if (keys_.empty()) {  // an append-only log without id: every row stays
+    batch_.AddRow(row.data());
+    return 0;
+  }
   EncodeKey(row);
   const size_t mask = slots_.size() - 1;
   size_t i = std::hash<std::string_view>{}(key_) & mask;
@@ -55,7 +49,10 @@ int64_t ChunkDeduper::Offer(const std::vector<Value>& row) {
                                     key_offsets_[kept_row + 1] - key_offsets_[kept_row]);
     if (kept_key != key_) continue;
     Value* kept = batch_.mutable_row(kept_row);
-    if (CompareValues(row[version_], kept[version_], batch_.arena()) > 0) std::copy(row.begin(), row.end(), kept);
+    // Without a version (append-only) the first delivery stays.
+    if (version_ >= 0 && CompareValues(row[static_cast<size_t>(version_)], kept[static_cast<size_t>(version_)],
+                                       batch_.arena()) > 0)
+      std::copy(row.begin(), row.end(), kept);
     return 1;
   }
   slots_[i] = static_cast<uint32_t>(batch_.rows() + 1);

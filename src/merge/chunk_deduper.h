@@ -1,6 +1,7 @@
 // Reduces a chunk of cast rows to one row per key: the newest version, and
 // among equal versions the one offered first (rows are offered in arrival
-// order, so "first" is "first to arrive").
+// order, so "first" is "first to arrive"). An append-only type keeps the
+// first row of each key (no version), or every row (no key).
 //
 // Allocation-free per row in the steady state: keys are encoded into a
 // reusable byte buffer and indexed by an open-addressing table, both cleared
@@ -33,7 +34,7 @@ class ChunkDeduper {
   void Grow();
 
   std::vector<int> keys_;
-  size_t version_;
+  int version_;  // -1: none (append-only)
   RowBatch batch_;
   std::string key_;                    // the key being offered
   std::string key_bytes_;              // keys of the rows in the batch, back to back

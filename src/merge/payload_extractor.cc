@@ -66,6 +66,10 @@ PayloadExtractor::PayloadExtractor(const EventSpec& event)
     n->flatten = true;
   }
   for (const auto& col : event.columns) {
+    if (col.source != ColumnSource::kPayload) {  // sluice fills it: a slot no path reaches, so always missing
+      column_slots_.emplace_back(false, static_cast<int>(top_slot_count_++));
+      continue;
+    }
     const bool item = col.path.relative_to_item;
     Node* n = item ? item_root_.get() : root_.get();
     for (const auto& seg : col.path.segments) n = n->Child(seg);

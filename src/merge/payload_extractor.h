@@ -41,6 +41,8 @@ class PayloadExtractor {
 
   // The value column `column` reads for row `row`; nullptr for missing or null.
   const JsonScalar* Get(size_t column, size_t row) const;
+  // How many columns it was compiled for.
+  size_t columns() const { return column_slots_.size(); }
 
  private:
   struct Node;

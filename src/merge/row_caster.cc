@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "merge/event_id.h"
+
 namespace sluice {
 
 RowCaster::RowCaster(const EventSpec& event)
@@ -13,6 +15,25 @@ RowCaster::RowCaster(const EventSpec& event)
 
 bool RowCaster::CastColumn(const PayloadExtractor& payload, size_t column, size_t row, int64_t seq, Value* out,
                            std::string* arena, std::vector<MergeError>* errors) {
+  switch (event_.columns[column].source) {
+    case ColumnSource::kPayload: break;
+    case ColumnSource::kElementIndex: *out = Value::Int(static_cast<int64_t>(row)); return true;
+    case ColumnSource::kEventId: {
+      const auto id = ReadEventId(payload, event_);
+      if (id) {
+        *out = Value::Text(*id, arena);
+        return true;
+      }
+      MergeError e;
+      e.seq = seq;
+      if (flattened_) e.item_index = static_cast<int64_t>(row);
+      e.column = event_.columns[column].name;
+      e.error = "the event has no id (a path of the type's id: is missing or null), so its deliveries cannot be told "
+                "apart";
+      errors->push_back(std::move(e));
+      return false;
+    }
+  }
   const JsonScalar* in = payload.Get(column, row);
   if (in == nullptr) {
     *out = Value::Null();
@@ -43,7 +64,7 @@ RowFate RowCaster::Cast(const PayloadExtractor& payload, size_t row, int64_t seq
   for (int c : other_columns_)
     ok &= CastColumn(payload, static_cast<size_t>(c), row, seq, &(*values)[static_cast<size_t>(c)], arena, errors);
   if (!ok) return RowFate::kRejected;
-  if ((*values)[static_cast<size_t>(version_column_)].is_null()) {
+  if (version_column_ >= 0 && (*values)[static_cast<size_t>(version_column_)].is_null()) {
     MergeError e;
     e.seq = seq;
     if (flattened_) e.item_index = static_cast<int64_t>(row);
@@ -51,6 +72,17 @@ RowFate RowCaster::Cast(const PayloadExtractor& payload, size_t row, int64_t seq
     e.error = "the version column is NULL, so the row cannot be ordered against other versions";
     errors->push_back(std::move(e));
     return RowFate::kRejected;
+  }
+  return RowFate::kMerge;
+}
+
+RowFate RowCaster::CastKey(const PayloadExtractor& payload, size_t row, std::vector<Value>* values,
+                           std::string* arena) {
+  std::vector<MergeError> errors;
+  for (int k : key_columns_) {
+    Value& v = (*values)[static_cast<size_t>(k)];
+    if (!CastColumn(payload, static_cast<size_t>(k), row, 0, &v, arena, &errors)) return RowFate::kRejected;
+    if (v.is_null()) return RowFate::kFiltered;
   }
   return RowFate::kMerge;
 }

@@ -23,6 +23,9 @@ class RowCaster {
   // (one per failing column), tagged with `seq` and the element index.
   RowFate Cast(const PayloadExtractor& payload, size_t row, int64_t seq, std::vector<Value>* values,
                std::string* arena, std::vector<MergeError>* errors);
+  // Casts only the key columns: kMerge when they all cast and none is NULL.
+  // A recompute needs the key of a row that the rest of the row may reject.
+  RowFate CastKey(const PayloadExtractor& payload, size_t row, std::vector<Value>* values, std::string* arena);
 
  private:
   bool CastColumn(const PayloadExtractor& payload, size_t column, size_t row, int64_t seq, Value* out,

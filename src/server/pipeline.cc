@@ -146,7 +146,9 @@ bool Pipeline::Cycle() {
   }
   for (auto it = unmerged_types_.begin(); it != unmerged_types_.end();) {
     const EventSpec* event = config_.catalog.Find(*it);
-    auto counts = RunMerge(warehouse_, *event);
+    MergeOptions options;
+    options.data_dir = config_.data_dir;
+    auto counts = RunMerge(warehouse_, *event, options);
     if (!counts.ok()) {
       Log("pipeline")->warn("merging {} failed, will retry: {}", *it, counts.status().message());
       pipeline_failures_.Add();

@@ -68,7 +68,9 @@ TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_
     switch (task.kind) {
       case TaskSpec::Kind::kSql: rows = RunSql(warehouse->get(), task); break;
       case TaskSpec::Kind::kMerge: {
-        auto counts = RunMerge(warehouse->get(), *task.event);
+        MergeOptions options;
+        options.data_dir = config.data_dir;
+        auto counts = RunMerge(warehouse->get(), *task.event, options);
         if (counts.ok()) rows = counts->inserted + counts->updated;
         else rows = counts.status();
         break;

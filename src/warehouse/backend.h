@@ -113,10 +113,14 @@ class MergeTransaction {
                              const std::function<void(int64_t seq, std::string_view payload)>& row) = 0;
   // Inserts rows with new keys; replaces stored rows whose version is strictly
   // older. The batch holds at most one row per key; among batches of a run,
-  // a later batch's row wins a version tie only if it is newer. A backend
-  // may apply rows as they come (counting them here) or all at Commit.
+  // a later batch's row wins a version tie only if it is newer. Rows are
+  // applied before Upsert returns, so later statements of the run see them.
   virtual Result<UpsertCounts> Upsert(const RowBatch& batch) = 0;
   virtual Status AddErrors(const std::vector<MergeError>& errors) = 0;
+  // One statement inside the run's transaction, as Warehouse::Execute: for
+  // the recompute's deletes and the corrections' bookkeeping. Unqualified
+  // table names mean the warehouse's tables.
+  virtual Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params = {}) = 0;
   // Moves the stream position to `position` and commits the run; returns the
   // counts of rows applied at commit (none for a backend that applies in Upsert).
   virtual Result<UpsertCounts> Commit(int64_t position) = 0;

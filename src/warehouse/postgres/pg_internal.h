@@ -31,6 +31,8 @@ void PgAbandon(PgConnection* conn, bool in_copy);
 
 Result<std::unique_ptr<StagingLoad>> BeginPgStagingLoad(PgConnection* conn, const std::string& schema,
                                                         const EventSpec& event, std::string source, std::string file);
+// Warehouse::Execute on `conn`, in whatever transaction is open.
+Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, const SqlParams& params);
 Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& schema,
                                                        const EventSpec& event);
 

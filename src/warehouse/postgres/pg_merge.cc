@@ -132,6 +132,10 @@ class PgMerge final : public MergeTransaction {
     return ended;
   }
 
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
+    return PgExecute(conn_, sql, params);
+  }
+
   Result<UpsertCounts> Commit(int64_t position) override {
     RETURN_IF_ERROR(conn_
                         ->Query(fmt::format("UPDATE {} SET position = $1, merged_at = $2 WHERE staging_table = $3",
@@ -155,16 +159,20 @@ class PgMerge final : public MergeTransaction {
       sets.push_back(fmt::format("{0} = excluded.{0}", QuoteIdent(c.name)));
     }
     const std::string version = QuoteIdent(event_.version);
-    const std::string on_conflict =
-        sets.empty() ? "DO NOTHING"
-                     : fmt::format("DO UPDATE SET {} WHERE t.{} < excluded.{}", Join(sets, ", "), version, version);
+    // An append-only type keeps the first delivery of a key (DO NOTHING), or
+    // every row when it has no key (no ON CONFLICT at all).
+    std::string on_conflict =
+        sets.empty() || event_.append_only()
+            ? "DO NOTHING"
+            : fmt::format("DO UPDATE SET {} WHERE t.{} < excluded.{}", Join(sets, ", "), version, version);
+    on_conflict = keys.empty() ? "" : fmt::format("ON CONFLICT ({}) {}", Join(keys, ", "), on_conflict);
     copy_sql_ = fmt::format("COPY {} ({}) FROM STDIN", kRunTable, Join(cols, ", "));
     apply_sql_ = fmt::format(
-        "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {chunk} ON CONFLICT ({keys}) "
+        "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {chunk} "
         "{on_conflict} RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied",
         fmt::arg("table", PgTable(schema_, event_.table)), fmt::arg("cols", Join(cols, ", ")),
-        fmt::arg("chunk", kRunTable), fmt::arg("keys", Join(keys, ", ")), fmt::arg("on_conflict", on_conflict));
+        fmt::arg("chunk", kRunTable), fmt::arg("on_conflict", on_conflict));
     return Status::Ok();
   }
 

@@ -6,9 +6,8 @@
 
 namespace sluice {
 
-Result<std::vector<SqlRow>> PgWarehouse::Execute(std::string_view sql, const SqlParams& params) {
-  RETURN_IF_ERROR(EnsureConnected());
-  ASSIGN_OR_RETURN(PgResult r, conn_->Query(std::string(sql), params));
+Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, const SqlParams& params) {
+  ASSIGN_OR_RETURN(PgResult r, conn->Query(std::string(sql), params));
   std::vector<SqlRow> rows(static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     for (int c = 0; c < r.columns(); ++c) {
@@ -17,6 +16,11 @@ Result<std::vector<SqlRow>> PgWarehouse::Execute(std::string_view sql, const Sql
     }
   }
   return rows;
+}
+
+Result<std::vector<SqlRow>> PgWarehouse::Execute(std::string_view sql, const SqlParams& params) {
+  RETURN_IF_ERROR(EnsureConnected());
+  return PgExecute(conn_.get(), sql, params);
 }
 
 Result<int64_t> PgWarehouse::RunScript(std::string_view sql, int64_t timeout_micros) {

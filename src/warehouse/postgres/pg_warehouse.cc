@@ -13,7 +13,8 @@ namespace {
 
 constexpr const char* kSystemTables[] = {"sluice_load_history", "sluice_load_errors", "sluice_merge_errors",
                                          "sluice_streams",      "sluice_columns",     "sluice_task_runs",
-                                         "sluice_task_state"};
+                                         "sluice_task_state",   "sluice_exceptions",  "sluice_exclusions",
+                                         "sluice_corrections_pending", "sluice_load_error_fixes"};
 
 // A transaction that rolls back unless committed.
 class PgTransaction {
@@ -109,9 +110,52 @@ CREATE TABLE IF NOT EXISTS {6} (  -- what `sluice tasks suspend|resume` persiste
   suspended integer NOT NULL DEFAULT 0,
   changed_at timestamp
 );
+CREATE TABLE IF NOT EXISTS {7} (  -- corrected copies of events (sluice exceptions add)
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_type text NOT NULL,
+  event_id text NOT NULL,       -- the values of the event's id: paths (one, or a JSON array)
+  payload jsonb NOT NULL,       -- the corrected event, which replaces every delivery of the id
+  arrived_after bigint,       -- a backfill (its event was never delivered) arrives after this staging seq
+  reason text NOT NULL,
+  added_by text NOT NULL,
+  added_at timestamp NOT NULL,
+  removed_by text,              -- NULL while in force
+  removed_at timestamp,
+  removed_reason text
+);
+CREATE INDEX IF NOT EXISTS sluice_exceptions_by_event ON {7} (event_type, event_id);
+CREATE TABLE IF NOT EXISTS {8} (  -- events removed from the final tables (sluice exclusions add)
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_type text NOT NULL,
+  event_id text NOT NULL,
+  seq bigint,                 -- one delivery only (staging seq), as dedupe excludes; NULL: every delivery
+  delivery text,              -- that delivery's landed file and line, LANDED_AS:LINE
+  reason text NOT NULL,
+  added_by text NOT NULL,
+  added_at timestamp NOT NULL,
+  removed_by text,              -- NULL while in force
+  removed_at timestamp,
+  removed_reason text
+);
+CREATE INDEX IF NOT EXISTS sluice_exclusions_by_event ON {8} (event_type, event_id);
+CREATE TABLE IF NOT EXISTS {9} (  -- ids whose corrections changed since the last merge
+  change bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_type text NOT NULL,
+  event_id text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {10} (  -- lines that failed to load, fixed (sluice load-errors import)
+  event_type text NOT NULL,
+  landed_as text NOT NULL,      -- the line's landed file and line number, as in sluice_load_errors
+  line bigint NOT NULL,
+  payload text NOT NULL,        -- the fixed line
+  imported_by text NOT NULL,
+  imported_at timestamp NOT NULL,
+  replayed_at timestamp         -- NULL until sluice replay --load-errors loads it
+);
 )sql",
                      t(kSystemTables[0]), t(kSystemTables[1]), t(kSystemTables[2]), t(kSystemTables[3]),
-                     t(kSystemTables[4]), t(kSystemTables[5]), t(kSystemTables[6]));
+                     t(kSystemTables[4]), t(kSystemTables[5]), t(kSystemTables[6]), t(kSystemTables[7]),
+                     t(kSystemTables[8]), t(kSystemTables[9]), t(kSystemTables[10]));
 }
 
 Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(const WarehouseConfig& config) {

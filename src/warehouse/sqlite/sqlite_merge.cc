@@ -43,8 +43,12 @@ class SqliteMerge final : public MergeTransaction {
       update_order_.push_back(k);
       where.push_back(QuoteIdent(event_.columns[k].name) + " = ?");
     }
-    update_order_.push_back(event_.VersionIndex());
-    where.push_back(QuoteIdent(event_.version) + " < ?");
+    if (event_.append_only()) {
+      sets.clear();  // the first delivery stays: never update
+    } else {
+      update_order_.push_back(event_.VersionIndex());
+      where.push_back(QuoteIdent(event_.version) + " < ?");
+    }
 
     const auto join = [](const std::vector<std::string>& v, std::string_view sep) {
       std::string out;
@@ -126,6 +130,10 @@ class SqliteMerge final : public MergeTransaction {
       RETURN_IF_ERROR(stmt.Run());
     }
     return Status::Ok();
+  }
+
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
+    return SqliteExecute(db_, sql, params);
   }
 
   Result<UpsertCounts> Commit(int64_t position) override {

@@ -64,8 +64,10 @@ Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
   ASSIGN_OR_RETURN(int64_t system_tables,
                    db_.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                 "('sluice_load_history', 'sluice_load_errors', 'sluice_merge_errors', "
-                                "'sluice_streams', 'sluice_columns', 'sluice_task_runs', 'sluice_task_state')"));
-  if (system_tables != 7) return false;
+                                "'sluice_streams', 'sluice_columns', 'sluice_task_runs', 'sluice_task_state', "
+                                "'sluice_exceptions', 'sluice_exclusions', 'sluice_corrections_pending', "
+                                "'sluice_load_error_fixes')"));
+  if (system_tables != 11) return false;
   ASSIGN_OR_RETURN(auto columns, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
                                              "WHERE table_name = ? ORDER BY column_name"));
   ASSIGN_OR_RETURN(auto ready, db_.Prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1)"

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "warehouse/sqlite/sqlite_internal.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
@@ -21,8 +22,8 @@ void BindParams(sqlite3_stmt* stmt, const SqlParams& params) {
 
 }  // namespace
 
-Result<std::vector<SqlRow>> SqliteWarehouse::Execute(std::string_view sql, const SqlParams& params) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(sql));
+Result<std::vector<SqlRow>> SqliteExecute(SqliteDb* db, std::string_view sql, const SqlParams& params) {
+  ASSIGN_OR_RETURN(auto stmt, db->Prepare(sql));
   BindParams(stmt.get(), params);
   std::vector<SqlRow> rows;
   const int columns = sqlite3_column_count(stmt.get());
@@ -36,6 +37,10 @@ Result<std::vector<SqlRow>> SqliteWarehouse::Execute(std::string_view sql, const
     }
   }
   return rows;
+}
+
+Result<std::vector<SqlRow>> SqliteWarehouse::Execute(std::string_view sql, const SqlParams& params) {
+  return SqliteExecute(&db_, sql, params);
 }
 
 Result<int64_t> SqliteWarehouse::RunScript(std::string_view sql, int64_t timeout_micros) {

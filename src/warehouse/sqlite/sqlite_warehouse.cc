@@ -67,6 +67,48 @@ CREATE TABLE IF NOT EXISTS sluice_task_state (  -- what `sluice tasks suspend|re
   suspended INTEGER NOT NULL DEFAULT 0,
   changed_at TEXT
 );
+CREATE TABLE IF NOT EXISTS sluice_exceptions (  -- corrected copies of events (sluice exceptions add)
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_type TEXT NOT NULL,
+  event_id TEXT NOT NULL,       -- the values of the event's id: paths (one, or a JSON array)
+  payload TEXT NOT NULL,        -- the corrected event, which replaces every delivery of the id
+  arrived_after INTEGER,      -- a backfill (its event was never delivered) arrives after this staging seq
+  reason TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  removed_by TEXT,              -- NULL while in force
+  removed_at TEXT,
+  removed_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS sluice_exceptions_by_event ON sluice_exceptions (event_type, event_id);
+CREATE TABLE IF NOT EXISTS sluice_exclusions (  -- events removed from the final tables (sluice exclusions add)
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_type TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  seq INTEGER,                 -- one delivery only (staging seq), as dedupe excludes; NULL: every delivery
+  delivery TEXT,              -- that delivery's landed file and line, LANDED_AS:LINE
+  reason TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  removed_by TEXT,              -- NULL while in force
+  removed_at TEXT,
+  removed_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS sluice_exclusions_by_event ON sluice_exclusions (event_type, event_id);
+CREATE TABLE IF NOT EXISTS sluice_corrections_pending (  -- ids whose corrections changed since the last merge
+  change INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_type TEXT NOT NULL,
+  event_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sluice_load_error_fixes (  -- lines that failed to load, fixed (sluice load-errors import)
+  event_type TEXT NOT NULL,
+  landed_as TEXT NOT NULL,      -- the line's landed file and line number, as in sluice_load_errors
+  line INTEGER NOT NULL,
+  payload TEXT NOT NULL,        -- the fixed line
+  imported_by TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  replayed_at TEXT              -- NULL until sluice replay --load-errors loads it
+);
 )sql";
 }
 

@@ -1,0 +1,42 @@
+#include "merge/event_id.h"
+
+#include "base/utf8.h"
+
+namespace sluice {
+
+std::string EventIdText(const std::vector<std::string_view>& parts) {
+  if (parts.size() == 1) return std::string(parts[0]);
+  std::string out = "[";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += JsonQuote(parts[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+EventSpec WithIdColumns(const EventSpec& event) {
+  EventSpec spec = event;
+  for (const Path& path : event.id) {
+    ColumnSpec column;
+    column.name = "id:" + path.text;
+    column.path = path;
+    column.type = ColumnType{};
+    spec.columns.push_back(std::move(column));
+  }
+  return spec;
+}
+
+std::optional<std::string> ReadEventId(const PayloadExtractor& extractor, const EventSpec& event) {
+  if (event.id.empty() || extractor.columns() < event.columns.size() + event.id.size()) return std::nullopt;
+  std::vector<std::string_view> parts;
+  for (size_t i = 0; i < event.id.size(); ++i) {
+    const JsonScalar* v = extractor.Get(event.columns.size() + i, 0);
+    if (v == nullptr) return std::nullopt;
+    const bool container = v->kind == JsonScalar::Kind::kObject || v->kind == JsonScalar::Kind::kArray;
+    parts.push_back(container ? v->raw : v->text);
+  }
+  return EventIdText(parts);
+}
+
+}  // namespace sluice

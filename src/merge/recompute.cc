@@ -1,0 +1,234 @@
+#include "merge/recompute.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "base/text.h"
+#include "catalog/ddl.h"
+#include "merge/chunk_processor.h"
+#include "merge/event_id.h"
+#include "merge/merge_run.h"
+#include "merge/row_key.h"
+#include "merge/staging_pass.h"
+#include "merge/trimmed_history.h"
+
+namespace sluice {
+namespace {
+
+constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+
+std::string ValueText(const Value& v, const std::string& arena) {
+  switch (v.kind) {
+    case Value::Kind::kInt: return std::to_string(v.int_value);
+    case Value::Kind::kReal: return fmt::format("{}", v.real_value);
+    case Value::Kind::kText: return std::string(v.text(arena));
+    case Value::Kind::kNull: break;
+  }
+  return {};
+}
+
+Result<std::optional<int64_t>> QuerySeq(MergeTransaction* txn, const std::string& sql, const SqlParams& params) {
+  ASSIGN_OR_RETURN(auto rows, txn->Execute(sql, params));
+  if (rows.empty() || !rows[0][0]) return std::optional<int64_t>();
+  return std::optional<int64_t>(std::stoll(*rows[0][0]));
+}
+
+// The request resolved against the history: which staging rows it selects.
+class Selection {
+ public:
+  Selection(const std::optional<RecomputeRequest>& request, const Corrections& corrections)
+      : request_(request), pending_(corrections.pending) {}
+
+  Status Resolve(MergeTransaction* txn, const EventSpec& event, int64_t position) {
+    const std::string staging = QuoteIdent(event.staging_table());
+    if (request_ && request_->from) {
+      ASSIGN_OR_RETURN(auto first, QuerySeq(txn, fmt::format("SELECT min(seq) FROM {} WHERE loaded_at >= $1", staging),
+                                            {*request_->from}));
+      after_ = first ? *first - 1 : kNone;
+    }
+    if (request_ && request_->to) {
+      ASSIGN_OR_RETURN(auto last, QuerySeq(txn, fmt::format("SELECT max(seq) FROM {} WHERE loaded_at < $1", staging),
+                                           {*request_->to}));
+      through_ = last ? *last : 0;
+    }
+    ASSIGN_OR_RETURN(auto rows, txn->Execute("SELECT DISTINCT seq FROM sluice_merge_errors WHERE event_type = $1 "
+                                             "AND seq <= $2",
+                                             {event.name, std::to_string(position)}));
+    for (const auto& row : rows) error_seqs_.insert(std::stoll(*row[0]));
+    return Status::Ok();
+  }
+
+  bool Selects(int64_t seq, const std::optional<std::string>& id) const {
+    if (id && pending_.count(*id)) return true;
+    if (!request_) return false;
+    if (request_->every_row) return true;
+    if ((request_->from && seq <= after_) || seq > through_) return false;  // trimmed rows (seq 0) precede any --from
+    if (!request_->ids.empty() && !(id && request_->ids.count(*id))) return false;
+    return !request_->rejected || error_seqs_.count(seq);
+  }
+  bool HasErrors(int64_t seq) const { return error_seqs_.count(seq) > 0; }
+
+ private:
+  const std::optional<RecomputeRequest>& request_;
+  const std::unordered_set<std::string>& pending_;
+  int64_t after_ = 0;
+  int64_t through_ = kNone;
+  std::unordered_set<int64_t> error_seqs_;  // staging rows with merge errors
+};
+
+// The keys the selected rows yield, each with its values as statement
+// parameters for the DELETE, and which staging rows were selected.
+class KeyCollector {
+ public:
+  explicit KeyCollector(const EventSpec& event)
+      : event_(event), extractor_(WithIdColumns(event)), caster_(event), keys_(event.KeyIndexes()),
+        row_(event.columns.size()) {}
+
+  Status Scan(MergeTransaction* txn, const Corrections& corrections, const Selection& selection, int64_t position,
+              const std::vector<std::string>& trimmed, const std::string& data_dir, size_t chunk_rows) {
+    const auto consider = [&](const StagingChunk& chunk) -> Status {
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        const int64_t seq = chunk.seq(i);
+        const bool parsed = extractor_.Extract(chunk.payload(i), chunk.payload_length(i), chunk.capacity(i)).ok();
+        const auto id = parsed ? ReadEventId(extractor_, event_) : std::nullopt;
+        if (!selection.Selects(seq, id)) continue;
+        if (seq > 0) selected_seqs_.insert(seq);
+        if (selection.HasErrors(seq)) error_seqs_.insert(seq);
+        if (!parsed) continue;
+        AddExtractedKeys();
+        if (!id) continue;
+        if (const std::string* corrected = corrections.Replacement(*id)) AddKeysOf(*corrected);
+      }
+      return Status::Ok();
+    };
+    for (const auto& file : trimmed)
+      RETURN_IF_ERROR(ReadTrimmedFile(data_dir, file, chunk_rows, [](int64_t) { return false; }, consider));
+    int64_t after = 0;
+    while (after < position) {
+      StagingChunk chunk;
+      RETURN_IF_ERROR(txn->ReadStaging(after, chunk_rows, [&](int64_t seq, std::string_view payload) {
+        if (seq <= position) chunk.Add(seq, payload);
+      }));
+      if (chunk.empty()) break;
+      RETURN_IF_ERROR(consider(chunk));
+      after = chunk.last_seq();
+      if (chunk.size() < chunk_rows) break;
+    }
+    for (const auto& payload : corrections.pending_payloads) AddKeysOf(payload);
+    return Status::Ok();
+  }
+
+  const std::unordered_set<std::string>& keys() const { return keys_seen_; }
+  const std::vector<SqlParams>& key_values() const { return key_values_; }
+  const std::unordered_set<int64_t>& error_seqs() const { return error_seqs_; }
+  const std::unordered_set<int64_t>& selected_seqs() const { return selected_seqs_; }
+
+ private:
+  void AddKeysOf(const std::string& padded) {
+    if (extractor_.Extract(padded.data(), UnpaddedSize(padded), padded.size()).ok()) AddExtractedKeys();
+  }
+
+  void AddExtractedKeys() {
+    for (size_t r = 0; r < extractor_.rows(); ++r) {
+      arena_.clear();
+      if (caster_.CastKey(extractor_, r, &row_, &arena_) != RowFate::kMerge) continue;
+      key_.clear();
+      AppendRowKey(row_.data(), keys_, arena_, &key_);
+      if (!keys_seen_.insert(key_).second) continue;
+      SqlParams values;
+      for (int k : keys_) values.emplace_back(ValueText(row_[static_cast<size_t>(k)], arena_));
+      key_values_.push_back(std::move(values));
+    }
+  }
+
+  const EventSpec& event_;
+  PayloadExtractor extractor_;
+  RowCaster caster_;
+  std::vector<int> keys_;
+  std::vector<Value> row_;
+  std::string arena_, key_;
+  std::unordered_set<std::string> keys_seen_;
+  std::vector<SqlParams> key_values_;
+  std::unordered_set<int64_t> error_seqs_;     // selected staging rows that have merge errors
+  std::unordered_set<int64_t> selected_seqs_;  // every selected staging row: its errors are recorded again
+};
+
+Status DeleteKeys(MergeTransaction* txn, const EventSpec& event, const std::vector<SqlParams>& keys) {
+  std::vector<std::string> where;
+  for (size_t i = 0; i < event.key.size(); ++i) where.push_back(fmt::format("{} = ${}", QuoteIdent(event.key[i]), i + 1));
+  const std::string sql = fmt::format("DELETE FROM {} WHERE {}", QuoteIdent(event.table), Join(where, " AND "));
+  for (const auto& key : keys) RETURN_IF_ERROR(txn->Execute(sql, key).status());
+  return Status::Ok();
+}
+
+Status DeleteErrors(MergeTransaction* txn, const EventSpec& event, const std::unordered_set<int64_t>& seqs) {
+  for (int64_t seq : seqs)
+    RETURN_IF_ERROR(txn->Execute("DELETE FROM sluice_merge_errors WHERE event_type = $1 AND seq = $2",
+                                 {event.name, std::to_string(seq)})
+                        .status());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Recompute(MergeTransaction* txn, const EventSpec& event, const Corrections& corrections, int64_t position,
+                 const MergeOptions& options, MergeCounts* counts) {
+  counts->recomputed = true;
+  const bool every_row = options.recompute && options.recompute->every_row;
+  ASSIGN_OR_RETURN(const std::vector<std::string> trimmed, TrimmedFiles(txn, event));
+  if (!trimmed.empty() && options.data_dir.empty())
+    return Status::Internal(fmt::format("retention deleted staging rows of {} ({} files), and this merge "
+                                                  "was not told where the landing zone is to read them back",
+                                                  event.name, trimmed.size()));
+  KeyCollector collector(event);
+  if (every_row) {
+    // Every row is written again, and every merge error of the staging rows
+    // (the trimmed rows' errors stay as they were recorded).
+    RETURN_IF_ERROR(txn->Execute(fmt::format("DELETE FROM {}", QuoteIdent(event.table))).status());
+    ASSIGN_OR_RETURN(auto first, QuerySeq(txn, fmt::format("SELECT min(seq) FROM {}", QuoteIdent(event.staging_table())),
+                                          {}));
+    ASSIGN_OR_RETURN(auto deleted, txn->Execute("DELETE FROM sluice_merge_errors WHERE event_type = $1 AND seq >= $2 "
+                                                "AND seq <= $3 RETURNING 1",
+                                                {event.name, std::to_string(first.value_or(position + 1)),
+                                                 std::to_string(position)}));
+    counts->replaced_errors = static_cast<int64_t>(deleted.size());
+  } else {
+    if (event.key.empty())
+      return Status::InvalidArgument(fmt::format("{} is an append-only log without key or id, so its rows cannot be "
+                                                 "recomputed by key: rebuild it whole",
+                                                 event.name));
+    Selection selection(options.recompute, corrections);
+    RETURN_IF_ERROR(selection.Resolve(txn, event, position));
+    RETURN_IF_ERROR(
+        collector.Scan(txn, corrections, selection, position, trimmed, options.data_dir, options.chunk_rows));
+    RETURN_IF_ERROR(DeleteKeys(txn, event, collector.key_values()));
+    RETURN_IF_ERROR(DeleteErrors(txn, event, collector.error_seqs()));
+    counts->recomputed_keys = static_cast<int64_t>(collector.key_values().size());
+    counts->replaced_errors = static_cast<int64_t>(collector.error_seqs().size());
+    if (collector.keys().empty() && collector.selected_seqs().empty()) return Status::Ok();
+  }
+
+  MergeCounts recomputed;
+  ChunkScope scope;
+  scope.corrections = &corrections;
+  scope.only_keys = every_row ? nullptr : &collector.keys();
+  scope.keep_errors_of = every_row ? nullptr : &collector.selected_seqs();
+  // The trimmed history first, in load order; its errors were recorded when
+  // it was first merged.
+  ChunkProcessor processor(event);
+  for (const auto& file : trimmed) {
+    const auto excluded = [&](int64_t line) { return corrections.ExcludesDelivery(file, line); };
+    RETURN_IF_ERROR(ReadTrimmedFile(options.data_dir, file, options.chunk_rows, excluded,
+                                    [&](const StagingChunk& chunk) {
+                                      return ApplyChunk(txn, event, processor.Process(chunk, scope),
+                                                        /*record_errors=*/false, &recomputed);
+                                    }));
+  }
+  RETURN_IF_ERROR(MergeHistoryRange(txn, event, StagingRange{0, position}, /*from_start=*/true, scope, options,
+                                    /*record_errors=*/true, &recomputed)
+                      .status());
+  counts->recomputed_rows = recomputed.inserted + recomputed.updated;
+  return Status::Ok();
+}
+
+}  // namespace sluice
