@@ -545,7 +545,7 @@ TEST(ReplayCli, BadArgumentsAreUsageErrors) {
   EXPECT_THAT(time.err, HasSubstr("--from 'yesterday' is neither a time"));
   const RunResult arity = ws.Sluice({"replay", "order", "--id", "O1"});
   EXPECT_EQ(arity.exit_code, 2) << arity.Describe();
-  EXPECT_THAT(arity.err, HasSubstr("order has an id of 2 values; --id got 1"));
+  EXPECT_THAT(arity.err, HasSubstr("order has an id of 2 values (order_id, updated_at); --id got 1 value"));
   const RunResult no_id = ws.Sluice({"replay", "click", "--id", "x"});
   EXPECT_EQ(no_id.exit_code, 2) << no_id.Describe();
   EXPECT_THAT(no_id.err, HasSubstr("click has no id: in the catalog"));

@@ -34,22 +34,6 @@ struct CorrectionOptions {
 
 const char* Noun(CorrectionKind kind) { return kind == CorrectionKind::kException ? "exception" : "exclusion"; }
 
-// --id values, one per id path of the event: each group is one event's id.
-Result<std::vector<std::string>> IdsFromValues(const EventSpec& event, const std::vector<std::string>& values) {
-  const size_t width = event.id.size();
-  if (values.size() % width != 0) {
-    std::vector<std::string> paths;
-    for (const auto& p : event.id) paths.push_back(p.text);
-    return Status::InvalidArgument(fmt::format("{} has an id of {} values ({}); --id got {} value{}", event.name,
-                                               width, Join(paths, ", "), values.size(), values.size() == 1 ? "" : "s"));
-  }
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < values.size(); i += width)
-    ids.push_back(EventIdText(std::vector<std::string_view>(values.begin() + static_cast<long>(i),
-                                                            values.begin() + static_cast<long>(i + width))));
-  return ids;
-}
-
 // Lines of --file, with their numbers; blank lines are skipped.
 Result<std::vector<std::pair<int64_t, std::string>>> ReadLines(const std::string& path) {
   std::ifstream in(path);

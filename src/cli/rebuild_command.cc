@@ -55,18 +55,9 @@ int Run(const GlobalOptions& global, const RecomputeOptions& o, bool rebuild) {
     *target = *at;
   }
   if (!o.id_values.empty()) {
-    if (event->id.empty())
-      return ReportError(Status::InvalidArgument(fmt::format("{} has no id: in the catalog, so --id cannot name its "
-                                                             "events",
-                                                             event->name)),
-                         kExitUsage);
-    if (o.id_values.size() % event->id.size() != 0)
-      return ReportError(Status::InvalidArgument(fmt::format("{} has an id of {} values; --id got {}", event->name,
-                                                             event->id.size(), o.id_values.size())),
-                         kExitUsage);
-    for (size_t i = 0; i < o.id_values.size(); i += event->id.size())
-      request.ids.insert(EventIdText(std::vector<std::string_view>(
-          o.id_values.begin() + static_cast<long>(i), o.id_values.begin() + static_cast<long>(i + event->id.size()))));
+    auto ids = IdsFromValues(*event, o.id_values);
+    if (!ids.ok()) return ReportError(ids.status(), kExitUsage);
+    request.ids.insert(ids->begin(), ids->end());
   }
   MergeOptions options = SessionMergeOptions(*session);
   if (o.load_errors) {

@@ -1,5 +1,6 @@
 #include "merge/event_id.h"
 
+#include "base/text.h"
 #include "base/utf8.h"
 
 namespace sluice {
@@ -13,6 +14,25 @@ std::string EventIdText(const std::vector<std::string_view>& parts) {
   }
   out.push_back(']');
   return out;
+}
+
+Result<std::vector<std::string>> IdsFromValues(const EventSpec& event, const std::vector<std::string>& values) {
+  const size_t width = event.id.size();
+  if (width == 0)
+    return Status::InvalidArgument(fmt::format("{} has no id: in the catalog, so --id cannot name its events "
+                                               "(add `id: PATH` to events.{} in the config)",
+                                               event.name, event.name));
+  if (values.size() % width != 0) {
+    std::vector<std::string> paths;
+    for (const auto& p : event.id) paths.push_back(p.text);
+    return Status::InvalidArgument(fmt::format("{} has an id of {} values ({}); --id got {} value{}", event.name,
+                                               width, Join(paths, ", "), values.size(), values.size() == 1 ? "" : "s"));
+  }
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < values.size(); i += width)
+    ids.push_back(EventIdText(std::vector<std::string_view>(values.begin() + static_cast<long>(i),
+                                                            values.begin() + static_cast<long>(i + width))));
+  return ids;
 }
 
 EventSpec WithIdColumns(const EventSpec& event) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "catalog/event_spec.h"
 #include "merge/payload_extractor.h"
 
@@ -19,6 +20,11 @@ namespace sluice {
 
 // The id from its parts, in the order of the catalog's `id:` paths.
 std::string EventIdText(const std::vector<std::string_view>& parts);
+
+// The ids that `--id` values name: one value per id path, so each group of
+// id.size() values is one event. InvalidArgument when the type has no id or
+// the count does not divide.
+Result<std::vector<std::string>> IdsFromValues(const EventSpec& event, const std::vector<std::string>& values);
 
 // The spec to compile a PayloadExtractor from when ids are wanted: the
 // event's columns, then one column per id path. Its first columns are the
