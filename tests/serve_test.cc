@@ -120,6 +120,45 @@ TEST(Serve, AnIdlePipelineSealsEarlySoEventsAreFreshLongBeforeRollInterval) {
   EXPECT_EQ(server.process().Wait(60s).exit_code, 0);
 }
 
+// Issue 6 inside serve: a rebuild and corrections run while clients post.
+// The collector keeps accepting (202) throughout; afterwards every accepted
+// event is in the final table once, except the excluded one.
+TEST(Serve, RebuildAndCorrectionsRunWhileServeKeepsAccepting) {
+  Workspace ws(ServeConfig());
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  ASSERT_EQ(Post(server.port(), Event(0)).status, 202);
+  ASSERT_TRUE(Eventually([&] { return FinalRows(ws) == 1; })) << server.process().Stderr();
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> accepted{1}, refused{0};
+  std::thread client([&] {
+    for (int i = 1; !stop.load(); ++i) {
+      if (Post(server.port(), Event(i)).status == 202) accepted.fetch_add(1);
+      else refused.fetch_add(1);
+    }
+  });
+  const RunResult rebuild = ws.Sluice({"rebuild", "Accounting"});
+  const RunResult exclude =
+      ws.Sluice({"exclusions", "add", "Accounting", "--id", "ITEM-000000", "2026-11-20T10:00:00Z", "--reason", "test"});
+  const RunResult rebuild_again = ws.Sluice({"rebuild", "Accounting", "--since", "1h"});
+  // Keep posting until the client has had a few more answers after the repairs.
+  const int after_repairs = accepted.load() + refused.load();
+  EXPECT_TRUE(Eventually([&] { return accepted.load() + refused.load() >= after_repairs + 20; }));
+  stop = true;
+  client.join();
+  EXPECT_RUN_OK(rebuild);
+  EXPECT_RUN_OK(exclude);
+  EXPECT_RUN_OK(rebuild_again);
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_TRUE(Eventually([&] { return FinalRows(ws) == accepted.load() - 1; }))
+      << FinalRows(ws) << " rows for " << accepted.load() << " accepted events, one excluded";
+  EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting WHERE eventitemid = 'ITEM-000000'"), 0);
+  EXPECT_EQ(ws.Count("SELECT count(DISTINCT eventitemid) FROM accounting"), accepted.load() - 1);
+  server.process().Kill(SIGTERM);
+  EXPECT_EQ(server.process().Wait(60s).exit_code, 0);
+}
+
 TEST(Serve, BadRequestsAreRefusedAndNothingOfThemLands) {
   Workspace ws(ServeConfig());
   Server server(ws);
