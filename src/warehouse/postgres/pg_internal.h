@@ -31,7 +31,8 @@ void PgAbandon(PgConnection* conn, bool in_copy);
 
 Result<std::unique_ptr<StagingLoad>> BeginPgStagingLoad(PgConnection* conn, const std::string& schema,
                                                         const EventSpec& event, std::string source, std::string file);
-Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& schema,
-                                                       const EventSpec& event);
+// `dsn` opens the second connection that streams staging (pg_staging_stream.h).
+Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& dsn,
+                                                       const std::string& schema, const EventSpec& event);
 
 }  // namespace sluice
