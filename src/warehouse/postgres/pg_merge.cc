@@ -31,6 +31,7 @@ class PgMerge final : public MergeTransaction {
 
   ~PgMerge() override {
     stream_.reset();  // its thread and connection end with the run
+    if (copy_pending_) (void)conn_->CopyResult();
     if (open_) PgAbandon(conn_, false);
   }
 
@@ -46,6 +47,7 @@ class PgMerge final : public MergeTransaction {
   }
 
   Result<int64_t> Position() override {
+    RETURN_IF_ERROR(Settle());
     ASSIGN_OR_RETURN(PgResult r, conn_->Query(fmt::format("SELECT position FROM {} WHERE staging_table = $1",
                                                           PgTable(schema_, "sluice_streams")),
                                               {event_.staging_table()}));
@@ -108,24 +110,31 @@ class PgMerge final : public MergeTransaction {
           return Status::Internal(fmt::format("postgres: column {} holds a value of another type", column.name));
       }
     }
+    // The previous chunk's COPY ran while this one was being encoded; its
+    // rows precede this chunk's on the connection, as the tie rule needs.
+    RETURN_IF_ERROR(Settle());
     UpsertCounts counts;
-    if (fresh_rows > 0) {
-      RETURN_IF_ERROR(SendCopy(copy_fresh_sql_, &fresh_));
-      counts.inserted += fresh_rows;
-    }
     if (other_rows > 0) {
-      RETURN_IF_ERROR(SendCopy(copy_chunk_sql_, &others_));
+      RETURN_IF_ERROR(SendCopy(copy_chunk_sql_, &others_, /*wait=*/true));
       ASSIGN_OR_RETURN(PgResult r, conn_->Query(apply_sql_));
       RETURN_IF_ERROR(conn_->Exec(fmt::format("TRUNCATE {}", kRunTable)));
       counts.inserted += r.GetInt(0, 0);
       counts.updated += r.GetInt(0, 1);
       counts.stale += other_rows - r.GetInt(0, 0) - r.GetInt(0, 1);
     }
+    if (fresh_rows > 0) {
+      // Not waited for: the server inserts these while the merge prepares
+      // the next chunk. A failure surfaces at the next call on the
+      // connection, and the run then rolls back as a whole.
+      RETURN_IF_ERROR(SendCopy(copy_fresh_sql_, &fresh_, /*wait=*/false));
+      counts.inserted += fresh_rows;
+    }
     return counts;
   }
 
   Status AddErrors(const std::vector<MergeError>& errors) override {
     if (errors.empty()) return Status::Ok();
+    RETURN_IF_ERROR(Settle());
     const std::string at = FormatTimestamp(NowMicros());
     std::string block;
     for (const auto& e : errors) {
@@ -152,6 +161,7 @@ class PgMerge final : public MergeTransaction {
   }
 
   Result<UpsertCounts> Commit(int64_t position) override {
+    RETURN_IF_ERROR(Settle());
     RETURN_IF_ERROR(conn_
                         ->Query(fmt::format("UPDATE {} SET position = $1, merged_at = $2 WHERE staging_table = $3",
                                             PgTable(schema_, "sluice_streams")),
@@ -245,6 +255,7 @@ class PgMerge final : public MergeTransaction {
   // The fallback: one cursor on the run's own connection.
   Status ReadThroughCursor(int64_t after_seq, size_t limit,
                            const std::function<void(int64_t, std::string_view)>& row) {
+    RETURN_IF_ERROR(Settle());
     if (!cursor_open_ || after_seq != read_after_) {
       if (cursor_open_) RETURN_IF_ERROR(conn_->Exec(fmt::format("CLOSE {}", kCursor)));
       RETURN_IF_ERROR(conn_->Exec(fmt::format("DECLARE {} NO SCROLL CURSOR FOR SELECT seq, payload::text FROM {} "
@@ -257,16 +268,29 @@ class PgMerge final : public MergeTransaction {
     return Status::Ok();
   }
 
-  // Runs `copy_sql` with `rows` (a binary COPY stream, its trailer added here).
-  Status SendCopy(const std::string& copy_sql, std::string* rows) {
+  // Runs `copy_sql` with `rows` (a binary COPY stream, its trailer added
+  // here); without `wait`, Settle collects the outcome later.
+  Status SendCopy(const std::string& copy_sql, std::string* rows, bool wait) {
     AppendBinaryCopyTrailer(rows);
     RETURN_IF_ERROR(conn_->BeginCopy(copy_sql));
     Status st;
     for (size_t at = 0; at < rows->size() && st.ok(); at += kCopySendBytes)
       st = conn_->PutCopy(std::string_view(*rows).substr(at, kCopySendBytes));
-    Status ended = conn_->EndCopy();
+    Status ended = conn_->SendCopyEnd();
+    if (st.ok() && ended.ok() && !wait) {
+      copy_pending_ = true;
+      return Status::Ok();
+    }
+    if (ended.ok()) ended = conn_->CopyResult();
     RETURN_IF_ERROR(st);
     return ended;
+  }
+
+  // The outcome of a COPY sent without waiting, before the connection is used again.
+  Status Settle() {
+    if (!copy_pending_) return Status::Ok();
+    copy_pending_ = false;
+    return conn_->CopyResult();
   }
 
   PgConnection* conn_;
@@ -281,6 +305,7 @@ class PgMerge final : public MergeTransaction {
   std::unique_ptr<PgStagingStream> stream_;
   int64_t backlog_ = 0;  // staging rows after the position when the run started (seqs may have gaps)
   bool use_cursor_ = false;
+  bool copy_pending_ = false;  // a COPY's outcome is still to be read (Settle)
   bool cursor_open_ = false;
   int64_t read_after_ = 0;  // the last seq ReadStaging returned
   bool open_ = false;
