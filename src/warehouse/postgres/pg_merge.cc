@@ -1,11 +1,13 @@
 // A merge run on PostgreSQL, in one transaction: staging rows stream in on a
 // second connection (pg_staging_stream.h; the run's own cursor if that
 // connection cannot be made); each processed chunk (one row per key already)
-// is sent in the binary COPY format (pg_binary_copy.h). Rows whose key the
-// final table cannot hold yet (pg_known_keys.h) are COPYed straight into it;
-// the others go through a temporary table and one set-based statement —
-// inserted, or updated only where the stored version is older, so among equal
-// versions the first to arrive stays. Commit moves the stream position.
+// is encoded in the binary COPY format (pg_binary_copy.h) and queued for the
+// writer thread (pg_merge_writer.h), which applies the chunks in order on the
+// run's connection. Rows whose key the final table cannot hold yet
+// (pg_known_keys.h) are COPYed straight into it; the others go through a
+// temporary table and one set-based statement — inserted, or updated only
+// where the stored version is older, so among equal versions the first to
+// arrive stays. Commit waits for the writer and moves the stream position.
 #include <algorithm>
 
 #include "base/clock.h"
@@ -15,6 +17,7 @@
 #include "warehouse/postgres/pg_binary_copy.h"
 #include "warehouse/postgres/pg_internal.h"
 #include "warehouse/postgres/pg_known_keys.h"
+#include "warehouse/postgres/pg_merge_writer.h"
 #include "warehouse/postgres/pg_staging_stream.h"
 
 namespace sluice {
@@ -22,16 +25,17 @@ namespace {
 
 constexpr const char* kRunTable = "sluice_merge_chunk";  // temporary, dropped at commit
 constexpr const char* kCursor = "sluice_staging";
-constexpr size_t kCopySendBytes = size_t{1} << 20;  // what one PQputCopyData call takes
 
 class PgMerge final : public MergeTransaction {
  public:
   PgMerge(PgConnection* conn, std::string dsn, const std::string& schema, const EventSpec& event)
-      : conn_(conn), dsn_(std::move(dsn)), schema_(schema), event_(event), hasher_(event) {}
+      : conn_(conn), dsn_(std::move(dsn)), schema_(schema), event_(event), hasher_(event) {
+    for (const auto& k : event_.key) keys_sql_.push_back(QuoteIdent(k));
+  }
 
   ~PgMerge() override {
     stream_.reset();  // its thread and connection end with the run
-    if (copy_pending_) (void)conn_->CopyResult();
+    writer_.reset();  // before the rollback: the connection is the writer's until then
     if (open_) PgAbandon(conn_, false);
   }
 
@@ -42,12 +46,13 @@ class PgMerge final : public MergeTransaction {
     RETURN_IF_ERROR(PgLock(conn_, fmt::format("sluice:merge:{}:{}", schema_, event_.name)));
     RETURN_IF_ERROR(conn_->Exec(fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT * FROM {} WITH NO DATA",
                                             kRunTable, PgTable(schema_, event_.table))));
-    PrepareApply();
-    return LearnKeys();
+    RETURN_IF_ERROR(LearnKeys());
+    writer_ = std::make_unique<PgMergeWriter>(conn_, Statements());
+    return Status::Ok();
   }
 
   Result<int64_t> Position() override {
-    RETURN_IF_ERROR(Settle());
+    RETURN_IF_ERROR(Drain());
     ASSIGN_OR_RETURN(PgResult r, conn_->Query(fmt::format("SELECT position FROM {} WHERE staging_table = $1",
                                                           PgTable(schema_, "sluice_streams")),
                                               {event_.staging_table()}));
@@ -82,11 +87,9 @@ class PgMerge final : public MergeTransaction {
 
   Result<UpsertCounts> Upsert(const RowBatch& batch) override {
     // Split the batch: rows whose key the table cannot hold yet, and the rest.
-    fresh_.clear();
-    others_.clear();
-    AppendBinaryCopyHeader(&fresh_);
-    AppendBinaryCopyHeader(&others_);
-    int64_t fresh_rows = 0, other_rows = 0;
+    PgMergeWriter::Chunk chunk = writer_->Spare();
+    AppendBinaryCopyHeader(&chunk.fresh);
+    AppendBinaryCopyHeader(&chunk.others);
     const std::string& arena = batch.arena();
     const int width = static_cast<int>(batch.width());
     for (size_t r = 0; r < batch.rows(); ++r) {
@@ -101,8 +104,8 @@ class PgMerge final : public MergeTransaction {
           keys_.reset();
         }
       }
-      std::string* out = fresh ? &fresh_ : &others_;
-      ++(fresh ? fresh_rows : other_rows);
+      std::string* out = fresh ? &chunk.fresh : &chunk.others;
+      ++(fresh ? chunk.fresh_rows : chunk.other_rows);
       AppendBinaryRowStart(width, out);
       for (int c = 0; c < width; ++c) {
         const ColumnSpec& column = event_.columns[static_cast<size_t>(c)];
@@ -110,31 +113,19 @@ class PgMerge final : public MergeTransaction {
           return Status::Internal(fmt::format("postgres: column {} holds a value of another type", column.name));
       }
     }
-    // The previous chunk's COPY ran while this one was being encoded; its
-    // rows precede this chunk's on the connection, as the tie rule needs.
-    RETURN_IF_ERROR(Settle());
+    AppendBinaryCopyTrailer(&chunk.fresh);
+    AppendBinaryCopyTrailer(&chunk.others);
+    // The fresh rows are inserted, or the run fails; what the others did
+    // comes back from the writer at Commit.
     UpsertCounts counts;
-    if (other_rows > 0) {
-      RETURN_IF_ERROR(SendCopy(copy_chunk_sql_, &others_, /*wait=*/true));
-      ASSIGN_OR_RETURN(PgResult r, conn_->Query(apply_sql_));
-      RETURN_IF_ERROR(conn_->Exec(fmt::format("TRUNCATE {}", kRunTable)));
-      counts.inserted += r.GetInt(0, 0);
-      counts.updated += r.GetInt(0, 1);
-      counts.stale += other_rows - r.GetInt(0, 0) - r.GetInt(0, 1);
-    }
-    if (fresh_rows > 0) {
-      // Not waited for: the server inserts these while the merge prepares
-      // the next chunk. A failure surfaces at the next call on the
-      // connection, and the run then rolls back as a whole.
-      RETURN_IF_ERROR(SendCopy(copy_fresh_sql_, &fresh_, /*wait=*/false));
-      counts.inserted += fresh_rows;
-    }
+    counts.inserted = chunk.fresh_rows;
+    RETURN_IF_ERROR(writer_->Submit(std::move(chunk)));
     return counts;
   }
 
   Status AddErrors(const std::vector<MergeError>& errors) override {
     if (errors.empty()) return Status::Ok();
-    RETURN_IF_ERROR(Settle());
+    RETURN_IF_ERROR(Drain());
     const std::string at = FormatTimestamp(NowMicros());
     std::string block;
     for (const auto& e : errors) {
@@ -161,7 +152,7 @@ class PgMerge final : public MergeTransaction {
   }
 
   Result<UpsertCounts> Commit(int64_t position) override {
-    RETURN_IF_ERROR(Settle());
+    RETURN_IF_ERROR(Drain());
     RETURN_IF_ERROR(conn_
                         ->Query(fmt::format("UPDATE {} SET position = $1, merged_at = $2 WHERE staging_table = $3",
                                             PgTable(schema_, "sluice_streams")),
@@ -169,16 +160,16 @@ class PgMerge final : public MergeTransaction {
                         .status());
     open_ = false;
     RETURN_IF_ERROR(conn_->Exec("COMMIT"));
-    return UpsertCounts{};  // applied in Upsert
+    return applied_;  // the rows that went through ON CONFLICT
   }
 
  private:
-  // The chunk's COPYs, and INSERT … ON CONFLICT DO UPDATE … WHERE stored
-  // version < new version from the chunk table, counting through RETURNING.
-  void PrepareApply() {
+  // The writer's statements: the chunk's COPYs, and INSERT … ON CONFLICT DO
+  // UPDATE … WHERE stored version < new version from the chunk table,
+  // counting through RETURNING.
+  PgMergeWriter::Statements Statements() const {
     std::vector<std::string> cols, sets;
     for (const auto& c : event_.columns) cols.push_back(QuoteIdent(c.name));
-    for (const auto& k : event_.key) keys_sql_.push_back(QuoteIdent(k));
     for (const auto& c : event_.columns) {
       if (std::find(event_.key.begin(), event_.key.end(), c.name) != event_.key.end()) continue;
       sets.push_back(fmt::format("{0} = excluded.{0}", QuoteIdent(c.name)));
@@ -188,14 +179,27 @@ class PgMerge final : public MergeTransaction {
         sets.empty() ? "DO NOTHING"
                      : fmt::format("DO UPDATE SET {} WHERE t.{} < excluded.{}", Join(sets, ", "), version, version);
     const std::string table = PgTable(schema_, event_.table);
-    copy_chunk_sql_ = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", kRunTable, Join(cols, ", "));
-    copy_fresh_sql_ = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", table, Join(cols, ", "));
-    apply_sql_ = fmt::format(
+    PgMergeWriter::Statements sql;
+    sql.copy_others = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", kRunTable, Join(cols, ", "));
+    sql.copy_fresh = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", table, Join(cols, ", "));
+    sql.apply = fmt::format(
         "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {chunk} ON CONFLICT ({keys}) "
         "{on_conflict} RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied",
         fmt::arg("table", table), fmt::arg("cols", Join(cols, ", ")), fmt::arg("chunk", kRunTable),
         fmt::arg("keys", Join(keys_sql_, ", ")), fmt::arg("on_conflict", on_conflict));
+    sql.clear = fmt::format("TRUNCATE {}", kRunTable);
+    return sql;
+  }
+
+  // Waits for the writer's queued chunks before the connection is used here.
+  Status Drain() {
+    if (!writer_) return Status::Ok();
+    ASSIGN_OR_RETURN(UpsertCounts counts, writer_->Drain());
+    applied_.inserted += counts.inserted;
+    applied_.updated += counts.updated;
+    applied_.stale += counts.stale;
+    return Status::Ok();
   }
 
   // Learns the final table's keys so that rows with new keys skip ON
@@ -255,7 +259,7 @@ class PgMerge final : public MergeTransaction {
   // The fallback: one cursor on the run's own connection.
   Status ReadThroughCursor(int64_t after_seq, size_t limit,
                            const std::function<void(int64_t, std::string_view)>& row) {
-    RETURN_IF_ERROR(Settle());
+    RETURN_IF_ERROR(Drain());
     if (!cursor_open_ || after_seq != read_after_) {
       if (cursor_open_) RETURN_IF_ERROR(conn_->Exec(fmt::format("CLOSE {}", kCursor)));
       RETURN_IF_ERROR(conn_->Exec(fmt::format("DECLARE {} NO SCROLL CURSOR FOR SELECT seq, payload::text FROM {} "
@@ -268,44 +272,18 @@ class PgMerge final : public MergeTransaction {
     return Status::Ok();
   }
 
-  // Runs `copy_sql` with `rows` (a binary COPY stream, its trailer added
-  // here); without `wait`, Settle collects the outcome later.
-  Status SendCopy(const std::string& copy_sql, std::string* rows, bool wait) {
-    AppendBinaryCopyTrailer(rows);
-    RETURN_IF_ERROR(conn_->BeginCopy(copy_sql));
-    Status st;
-    for (size_t at = 0; at < rows->size() && st.ok(); at += kCopySendBytes)
-      st = conn_->PutCopy(std::string_view(*rows).substr(at, kCopySendBytes));
-    Status ended = conn_->SendCopyEnd();
-    if (st.ok() && ended.ok() && !wait) {
-      copy_pending_ = true;
-      return Status::Ok();
-    }
-    if (ended.ok()) ended = conn_->CopyResult();
-    RETURN_IF_ERROR(st);
-    return ended;
-  }
-
-  // The outcome of a COPY sent without waiting, before the connection is used again.
-  Status Settle() {
-    if (!copy_pending_) return Status::Ok();
-    copy_pending_ = false;
-    return conn_->CopyResult();
-  }
-
   PgConnection* conn_;
   const std::string dsn_;
   const std::string schema_;
   const EventSpec& event_;
   PgKeyHasher hasher_;
-  std::string copy_chunk_sql_, copy_fresh_sql_, apply_sql_;
   std::vector<std::string> keys_sql_;  // the key columns, quoted
   std::unique_ptr<PgKnownKeys> keys_;  // null: upsert every row
-  std::string fresh_, others_;         // the COPY buffers, reused
   std::unique_ptr<PgStagingStream> stream_;
+  std::unique_ptr<PgMergeWriter> writer_;  // null until Start has learnt the keys
+  UpsertCounts applied_;                   // what the writer's ON CONFLICT rows did
   int64_t backlog_ = 0;  // staging rows after the position when the run started (seqs may have gaps)
   bool use_cursor_ = false;
-  bool copy_pending_ = false;  // a COPY's outcome is still to be read (Settle)
   bool cursor_open_ = false;
   int64_t read_after_ = 0;  // the last seq ReadStaging returned
   bool open_ = false;
