@@ -41,7 +41,7 @@ Result<MergeCounts> RunMerge(Warehouse* warehouse, const EventSpec& event, const
 
   for (size_t k = 0;; ++k) {
     StagingChunk& chunk = chunks[k % 2];
-    chunk = StagingChunk();
+    chunk.Clear();
     RETURN_IF_ERROR(txn->ReadStaging(position, options.chunk_rows,
                                      [&](int64_t seq, std::string_view payload) { chunk.Add(seq, payload); }));
     std::future<ProcessedChunk> next;

@@ -87,9 +87,20 @@ void PgStagingStream::Drain() {
     block.ends.push_back(static_cast<uint32_t>(block.bytes.size()));
     if (block.seqs.size() == kRowsPerBlock) {
       if (!Push(std::move(block))) return;
-      block = Block();
+      block = Spare();
     }
   }
+}
+
+PgStagingStream::Block PgStagingStream::Spare() {
+  std::lock_guard lock(mu_);
+  if (spare_.empty()) return Block();
+  Block block = std::move(spare_.back());
+  spare_.pop_back();
+  block.bytes.clear();
+  block.seqs.clear();
+  block.ends.clear();
+  return block;
 }
 
 bool PgStagingStream::Push(Block block) {
@@ -115,6 +126,7 @@ Status PgStagingStream::Read(size_t limit, const std::function<void(int64_t, std
       std::unique_lock lock(mu_);
       has_data_.wait(lock, [&] { return !queue_.empty() || done_; });
       if (queue_.empty()) return end_status_;  // the end (or the stream's error)
+      if (current_.bytes.capacity() > 0) spare_.push_back(std::move(current_));  // its buffers, for Drain again
       current_ = std::move(queue_.front());
       queue_.pop_front();
       queued_bytes_ -= current_.bytes.size();

@@ -57,6 +57,7 @@ class PgStagingStream {
   explicit PgStagingStream(std::unique_ptr<PgConnection> conn);
   void Drain();            // the thread
   bool Push(Block block);  // false once stopping
+  Block Spare();           // an empty block with the buffers of a consumed one
   void Finish(Status status);
 
   std::unique_ptr<PgConnection> conn_;
@@ -64,6 +65,7 @@ class PgStagingStream {
   std::mutex mu_;
   std::condition_variable has_data_, has_space_;
   std::deque<Block> queue_;
+  std::vector<Block> spare_;  // consumed blocks, their buffers reused (no page faults per block)
   size_t queued_bytes_ = 0;
   bool done_ = false, stop_ = false;
   Status end_status_;
