@@ -93,16 +93,7 @@ Status PgConnection::PutCopy(std::string_view data) {
 }
 
 Status PgConnection::EndCopy() {
-  RETURN_IF_ERROR(SendCopyEnd());
-  return CopyResult();
-}
-
-Status PgConnection::SendCopyEnd() {
   if (PQputCopyEnd(conn_, nullptr) != 1) return PgError(conn_, nullptr, "ending COPY");
-  return Status::Ok();
-}
-
-Status PgConnection::CopyResult() {
   Status status;
   // COPY reports its outcome as one result, then a null.
   while (PGresult* raw = PQgetResult(conn_)) {

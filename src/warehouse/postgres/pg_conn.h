@@ -63,11 +63,6 @@ class PgConnection {
   Status BeginCopy(const std::string& copy_sql);
   Status PutCopy(std::string_view data);
   Status EndCopy();
-  // EndCopy in two halves, so that the caller can work on while the server
-  // finishes the COPY: SendCopyEnd returns once the data is sent, CopyResult
-  // waits for the outcome. Nothing else may be sent in between.
-  Status SendCopyEnd();
-  Status CopyResult();
 
   // COPY … TO STDOUT: Begin, then NextCopyRow until it returns false (the
   // end, after the server reported success). Each row (one CopyData message:
