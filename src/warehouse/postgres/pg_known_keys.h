@@ -29,6 +29,12 @@ class PgKnownKeys {
 
   enum class Outcome { kAdded, kPresent, kFull };
   Outcome Add(uint64_t hash);
+  // Starts loading the slot `hash` will probe: a table of millions of keys
+  // misses the cache on nearly every Add, and prefetching a few rows ahead
+  // hides that wait (it was most of the merge's main thread, measured).
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[(hash == 0 ? 1 : hash) & (slots_.size() - 1)]);
+  }
   size_t size() const { return size_; }
 
  private:

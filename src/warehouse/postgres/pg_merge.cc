@@ -92,11 +92,17 @@ class PgMerge final : public MergeTransaction {
     AppendBinaryCopyHeader(&chunk.others);
     const std::string& arena = batch.arena();
     const int width = static_cast<int>(batch.width());
+    constexpr size_t kPrefetchAhead = 16;
+    if (keys_) {
+      hashes_.resize(batch.rows());
+      for (size_t r = 0; r < batch.rows(); ++r) hashes_[r] = hasher_.FromRow(batch.row(r), arena);
+    }
     for (size_t r = 0; r < batch.rows(); ++r) {
       const Value* row = batch.row(r);
       bool fresh = false;
       if (keys_) {
-        const PgKnownKeys::Outcome added = keys_->Add(hasher_.FromRow(row, arena));
+        if (r + kPrefetchAhead < batch.rows()) keys_->Prefetch(hashes_[r + kPrefetchAhead]);
+        const PgKnownKeys::Outcome added = keys_->Add(hashes_[r]);
         fresh = added == PgKnownKeys::Outcome::kAdded;
         if (added == PgKnownKeys::Outcome::kFull) {
           Log("merge")->info("{}: more than {} keys; the rest of the run upserts every row", event_.name,
@@ -279,6 +285,7 @@ class PgMerge final : public MergeTransaction {
   PgKeyHasher hasher_;
   std::vector<std::string> keys_sql_;  // the key columns, quoted
   std::unique_ptr<PgKnownKeys> keys_;  // null: upsert every row
+  std::vector<uint64_t> hashes_;       // the batch's key hashes, reused
   std::unique_ptr<PgStagingStream> stream_;
   std::unique_ptr<PgMergeWriter> writer_;  // null until Start has learnt the keys
   UpsertCounts applied_;                   // what the writer's ON CONFLICT rows did
