@@ -1,6 +1,7 @@
 #include "warehouse/postgres/pg_binary_copy.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -59,6 +60,47 @@ bool DaysSinceUnixEpoch(std::string_view text, int64_t* days) {
       !Digits(text, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
     return false;
   *days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  return true;
+}
+
+// The double of a number(p,s) column as the numeric rounded to s places,
+// without formatting its shortest text and parsing it back (a measurable part
+// of the merge's encoding). The merge's decimals are RoundDecimal's exact
+// text parsed, so v * 10^s lies within a rounding error of an integer n, and
+// the shortest text rounded to s places (what the server stored) is n * 10^-s.
+// Only where that is certain — |v * 10^s| < 1e13, so the product is off by
+// under 0.01, and within 0.1 of n — otherwise false (and the caller takes the
+// text's way).
+bool AppendScaledDecimal(double v, int scale, std::string* out) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+  if (scale < 0 || scale > 12) return false;
+  const double scaled = v * kPowers[scale];
+  if (!(scaled > -1e13 && scaled < 1e13)) return false;
+  const int64_t n = std::llround(scaled);
+  if (std::fabs(scaled - static_cast<double>(n)) > 0.1) return false;
+  uint64_t magnitude = static_cast<uint64_t>(n < 0 ? -n : n);
+  // Base-10000 groups of magnitude * 10^-scale, aligned on the decimal point:
+  // pad the integer on the right so that its last group ends at a group boundary.
+  const int pad = (4 - scale % 4) % 4;
+  for (int i = 0; i < pad; ++i) magnitude *= 10;
+  int16_t groups[8];
+  int count = 0;
+  while (magnitude > 0) {
+    groups[count++] = static_cast<int16_t>(magnitude % 10000);
+    magnitude /= 10000;
+  }
+  // groups[0] is the last; fraction groups: (scale + pad) / 4.
+  const int fraction_groups = (scale + pad) / 4;
+  int first = 0;  // drop trailing zero groups (the normal form)
+  while (first < count && groups[first] == 0) ++first;
+  const int ndigits = count - first;
+  const int weight = ndigits == 0 ? 0 : count - 1 - fraction_groups;
+  AppendLength(8 + 2 * static_cast<size_t>(ndigits), out);
+  AppendBigEndian(static_cast<int16_t>(ndigits), out);
+  AppendBigEndian(static_cast<int16_t>(weight), out);
+  AppendBigEndian(static_cast<int16_t>(n < 0 && ndigits > 0 ? 0x4000 : 0x0000), out);
+  AppendBigEndian(static_cast<int16_t>(scale), out);
+  for (int i = count - 1; i >= first; --i) AppendBigEndian(groups[i], out);
   return true;
 }
 
@@ -208,6 +250,9 @@ bool AppendBinaryField(const Value& value, const ColumnType& type, std::string_v
       return true;
     }
     case TypeKind::kDecimal: {
+      if (value.kind == Value::Kind::kReal && type.precision > 0 &&
+          AppendScaledDecimal(value.real_value, type.scale, out))
+        return true;
       // The same decimal text the text format sent: the double's shortest
       // round-trip form, or the integer.
       char buffer[64];

@@ -109,7 +109,9 @@ TEST(PgBinaryCopy, DecimalsFromDoublesAndIntegersStoreWhatTheirShortestTextStore
   const std::string arena;
   // The text path sent fmt's shortest round-trip text of the double.
   const std::vector<double> doubles = {12.5,    -12.5, 0.0,     0.01,   -0.01,  0.005, -0.005, 1234567.89,
-                                       0.1 + 0.2, 100.0, 1e-05, 9999.99, 1e+20, 123456789012.25, -7.0};
+                                       0.1 + 0.2, 100.0, 1e-05, 9999.99, 1e+20, 123456789012.25, -7.0,
+                                       // more places than the scale: half away from zero on the shortest text
+                                       0.285, -0.285, 0.125, 1.0 / 3, 1234567.885, 99999.995, 0.0049999};
   std::vector<Value> values;
   std::vector<std::string> texts;
   for (double d : doubles) {
@@ -123,12 +125,14 @@ TEST(PgBinaryCopy, DecimalsFromDoublesAndIntegersStoreWhatTheirShortestTextStore
   for (const auto& [sql_type, type] : std::vector<std::pair<std::string, ColumnType>>{
            {"numeric(9,2)", ColumnType{TypeKind::kDecimal, 0, 9, 2}},
            {"numeric(38,0)", ColumnType{TypeKind::kDecimal, 0, 38, 0}},
+           {"numeric(15,4)", ColumnType{TypeKind::kDecimal, 0, 15, 4}},
            {"numeric(38,10)", ColumnType{TypeKind::kDecimal, 0, 38, 10}},
            {"numeric", ColumnType{TypeKind::kDecimal, 0, 0, 0}}}) {
     std::vector<Value> fitting;
     std::vector<std::string> fitting_texts;
     for (size_t i = 0; i < values.size(); ++i) {
-      if (sql_type == "numeric(9,2)" && std::abs(values[i].real_value) > 1e7) continue;  // would not fit
+      const double limit = sql_type == "numeric(9,2)" ? 1e7 : sql_type == "numeric(15,4)" ? 1e11 : 1e300;
+      if (std::abs(values[i].real_value) >= limit) continue;  // would not fit
       fitting.push_back(values[i]);
       fitting_texts.push_back(texts[i]);
     }
