@@ -2,7 +2,7 @@
 // SQLite, the merge against SQLite's own ceiling for its writes, and the
 // same on PostgreSQL: sluice's postgres backend against the seed's MERGE.
 //
-//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S] [--no-pg]
+//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S] [--no-pg | --pg-only]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -71,6 +71,7 @@ struct Options {
   bool print_sql = false;
   bool print_pg_sql = false;
   bool pg = true;
+  bool pg_only = false;  // phases 1 and 5 only
   uint64_t seed = 1;
 };
 
@@ -211,7 +212,7 @@ int Run(const Options& o) {
     std::error_code ec;
     fs::permissions(work, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add, ec);
   }
-  const int phases = o.pg ? 5 : 4;
+  const int phases = o.pg_only ? 2 : o.pg ? 5 : 4;
 
   // 1. The events.
   Say(fmt::format("\n[1/{}] generating events", phases));
@@ -222,6 +223,56 @@ int Run(const Options& o) {
                   "expected; {:.1f} s",
                   g.events, g.files.size(), Gb(g.bytes), g.entries, g.distinct_items, g.events - g.distinct_items,
                   g.distinct_keys, g.seconds));
+
+  // 5. PostgreSQL: sluice's backend and the seed's way in SQL on one server.
+  const auto run_pg = [&]() -> Result<PgBenchResult> {
+    Say(fmt::format("\n[{0}/{0}] PostgreSQL: sluice load and merge (child processes), then the SQL baseline "
+                    "(COPY into stg(payload jsonb), one MERGE), on one throwaway server",
+                    phases));
+    // The ceiling's cast rows are freed, but glibc keeps the pages; handing
+    // them back keeps the children's peak RSS their own (child_run.h).
+    ::malloc_trim(0);
+    PgBenchInput in;
+    in.sluice = o.sluice;
+    in.example_config = o.config;
+    in.cluster_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+    in.dir = pg_dir;
+    in.logs_dir = logs_dir;
+    in.files = g.files;
+    in.keep = o.keep;
+    return RunPgBench(in, *event);
+  };
+  if (o.pg_only) {
+    auto pg = run_pg();
+    if (!pg.ok()) return fail(pg.status());
+    const int64_t peak_rss = std::max(pg->load_child.max_rss_kib, pg->merge_child.max_rss_kib);
+    const double busiest = std::max({pg->load.other_cores, pg->merge.other_cores, pg->baseline.load.other_cores,
+                                     pg->baseline.merge.other_cores});
+    const bool agree = pg->same.identical() && pg->sluice_rows == g.distinct_keys;
+    Say("\n================================ summary ================================");
+    Say(fmt::format("events {}   entries {}   NDJSON {}   (--pg-only: the SQLite phases did not run)", g.events,
+                    g.entries, Gb(g.bytes)));
+    SayPgSummary(*pg, g.events);
+    Say("-------------------------------- goals ----------------------------------");
+    Say(fmt::format("{}  PostgreSQL merge {:.2f}x faster than the SQL baseline's MERGE on the same server "
+                    "(goal >= {:.0f}x)",
+                    Verdict(PgMergeSpeedup(*pg) >= kPgMergeSpeedupGoal), PgMergeSpeedup(*pg), kPgMergeSpeedupGoal));
+    Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
+                    Mib(peak_rss), Mib(kRssGoalKib)));
+    Say("=========================================================================");
+    if (busiest >= 0.25)
+      Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
+                      "the figures above are noisier than usual.",
+                      busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    if (!agree) {
+      Say(fmt::format("!!!!! the final tables differ, or sluice has {} rows where the generator made {} keys",
+                      pg->sluice_rows, g.distinct_keys));
+      Say(fmt::format("work files kept for inspection in {}", work.string()));
+      return 1;
+    }
+    cleanup();
+    return 0;
+  }
 
   // 2. sluice, as users run it. Each timed phase starts with nothing dirty
   // in the page cache, so no phase pays for the previous one's writes.
@@ -294,24 +345,10 @@ int Run(const Options& o) {
   SayPhase("upsert loop", ceiling.loop.wall_seconds, ceiling.loop.cpu_seconds, ceiling.loop.other_cores,
            fmt::format("{} upserts, final rows {}", ceiling.upserts, ceiling.final_rows));
 
-  // 5. PostgreSQL: sluice's backend and the seed's way in SQL on one server.
+  // 5. PostgreSQL (run_pg above).
   std::optional<PgBenchResult> pg;
   if (o.pg) {
-    Say(fmt::format("\n[5/{}] PostgreSQL: sluice load and merge (child processes), then the SQL baseline "
-                    "(COPY into stg(payload jsonb), one MERGE), on one throwaway server",
-                    phases));
-    // The ceiling's cast rows are freed, but glibc keeps the pages; handing
-    // them back keeps the children's peak RSS their own (child_run.h).
-    ::malloc_trim(0);
-    PgBenchInput in;
-    in.sluice = o.sluice;
-    in.example_config = o.config;
-    in.cluster_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/pg-cluster.sh";
-    in.dir = pg_dir;
-    in.logs_dir = logs_dir;
-    in.files = g.files;
-    in.keep = o.keep;
-    auto result = RunPgBench(in, *event);
+    auto result = run_pg();
     if (!result.ok()) return fail(result.status());
     pg = std::move(*result);
   }
@@ -405,6 +442,8 @@ int main(int argc, char** argv) {
   app.add_flag("--print-pg-sql", o.print_pg_sql, "print the PostgreSQL SQL baseline's MERGE statement and exit");
   app.add_flag("--pg,!--no-pg", o.pg,
                "run the PostgreSQL part, on a throwaway cluster from scripts/pg-cluster.sh (default: on)");
+  app.add_flag("--pg-only", o.pg_only,
+               "generate the events, then run only the PostgreSQL part (no SQLite phases; for quicker iterations)");
   app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
   app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -413,6 +452,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     std::cerr << "error: " << e.what() << "\nRun with --help for more information.\n";
+    return 2;
+  }
+  if (o.pg_only && !o.pg) {
+    std::cerr << "error: --pg-only and --no-pg leave nothing to run\n";
     return 2;
   }
   o.config = std::filesystem::absolute(o.config).string();

@@ -227,7 +227,8 @@ Status Recompute(MergeTransaction* txn, const EventSpec& event, const Correction
   RETURN_IF_ERROR(MergeHistoryRange(txn, event, StagingRange{0, position}, /*from_start=*/true, scope, options,
                                     /*record_errors=*/true, &recomputed)
                       .status());
-  counts->recomputed_rows = recomputed.inserted + recomputed.updated;
+  ASSIGN_OR_RETURN(UpsertCounts applied, txn->Flush());  // what the backend applied without counting yet
+  counts->recomputed_rows = recomputed.inserted + recomputed.updated + applied.inserted + applied.updated;
   return Status::Ok();
 }
 

@@ -80,7 +80,7 @@ Result<int64_t> MergeStagingRange(MergeTransaction* txn, const EventSpec& event,
 
   for (size_t k = 0;; ++k) {
     StagingChunk& chunk = chunks[k % 2];
-    chunk = StagingChunk();
+    chunk.Clear();
     size_t read = 0;
     if (!at_end) {
       RETURN_IF_ERROR(txn->ReadStaging(position, options.chunk_rows, [&](int64_t seq, std::string_view payload) {

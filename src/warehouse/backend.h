@@ -113,9 +113,12 @@ class MergeTransaction {
                              const std::function<void(int64_t seq, std::string_view payload)>& row) = 0;
   // Inserts rows with new keys; replaces stored rows whose version is strictly
   // older. The batch holds at most one row per key; among batches of a run,
-  // a later batch's row wins a version tie only if it is newer. Rows are
-  // applied before Upsert returns, so later statements of the run see them.
+  // a later batch's row wins a version tie only if it is newer. A backend
+  // may apply the rows later (counting them at Flush or Commit), but always
+  // before any later statement of the run (Execute, AddErrors, Commit).
   virtual Result<UpsertCounts> Upsert(const RowBatch& batch) = 0;
+  // Applies what Upsert queued; returns the counts Upsert could not report.
+  virtual Result<UpsertCounts> Flush() { return UpsertCounts{}; }
   virtual Status AddErrors(const std::vector<MergeError>& errors) = 0;
   // One statement inside the run's transaction, as Warehouse::Execute: for
   // the recompute's deletes and the corrections' bookkeeping. Unqualified

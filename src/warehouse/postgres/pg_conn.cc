@@ -50,7 +50,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& d
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  if (copy_row_) PQfreemem(copy_row_);
+  PQfinish(conn_);
+}
 
 Status PgConnection::Reset() {
   PQreset(conn_);
@@ -98,6 +101,33 @@ Status PgConnection::EndCopy() {
     if (PQresultStatus(raw) != PGRES_COMMAND_OK && status.ok()) status = PgError(conn_, raw, "COPY");
   }
   return status;
+}
+
+Status PgConnection::BeginCopyOut(const std::string& copy_sql) {
+  PgResult result(PQexec(conn_, copy_sql.c_str()));
+  if (PQresultStatus(result.get()) != PGRES_COPY_OUT) return PgError(conn_, result.get(), copy_sql.substr(0, 200));
+  return Status::Ok();
+}
+
+Result<bool> PgConnection::NextCopyRow(std::string_view* row) {
+  if (copy_row_) {
+    PQfreemem(copy_row_);
+    copy_row_ = nullptr;
+  }
+  const int n = PQgetCopyData(conn_, &copy_row_, /*async=*/0);
+  if (n >= 0) {
+    *row = std::string_view(copy_row_, static_cast<size_t>(n));
+    return true;
+  }
+  if (n == -2) return PgError(conn_, nullptr, "reading COPY data");
+  Status status;
+  // The end: the COPY's outcome as one result, then a null.
+  while (PGresult* raw = PQgetResult(conn_)) {
+    PgResult result(raw);
+    if (PQresultStatus(raw) != PGRES_COMMAND_OK && status.ok()) status = PgError(conn_, raw, "COPY TO STDOUT");
+  }
+  RETURN_IF_ERROR(status);
+  return false;
 }
 
 void AppendCopyField(std::string_view value, std::string* line) {

@@ -64,11 +64,18 @@ class PgConnection {
   Status PutCopy(std::string_view data);
   Status EndCopy();
 
+  // COPY … TO STDOUT: Begin, then NextCopyRow until it returns false (the
+  // end, after the server reported success). Each row (one CopyData message:
+  // a line, or a tuple in the binary format) stays valid until the next call.
+  Status BeginCopyOut(const std::string& copy_sql);
+  Result<bool> NextCopyRow(std::string_view* row);
+
   PGconn* get() const { return conn_; }
 
  private:
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
   PGconn* conn_;
+  char* copy_row_ = nullptr;  // libpq's buffer of the last COPY OUT row
 };
 
 // Appends `value` escaped for COPY's text format (\\, \t, \n, \r).

@@ -33,7 +33,8 @@ Result<std::unique_ptr<StagingLoad>> BeginPgStagingLoad(PgConnection* conn, cons
                                                         const EventSpec& event, std::string source, std::string file);
 // Warehouse::Execute on `conn`, in whatever transaction is open.
 Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, const SqlParams& params);
-Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& schema,
-                                                       const EventSpec& event);
+// `dsn` opens the second connection that streams staging (pg_staging_stream.h).
+Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& dsn,
+                                                       const std::string& schema, const EventSpec& event);
 
 }  // namespace sluice

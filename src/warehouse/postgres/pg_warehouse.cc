@@ -169,7 +169,9 @@ Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(const WarehouseConfig& conf
   ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(dsn));
   // Unqualified names in `sluice sql` mean the warehouse's tables.
   RETURN_IF_ERROR(conn->Query("SELECT set_config('search_path', $1, false)", {QuoteIdent(config.schema)}).status());
-  return std::unique_ptr<Warehouse>(new PgWarehouse(std::move(conn), config));
+  WarehouseConfig resolved = config;
+  resolved.dsn = dsn;  // a merge opens a second connection with it
+  return std::unique_ptr<Warehouse>(new PgWarehouse(std::move(conn), std::move(resolved)));
 }
 
 std::string PgWarehouse::Table(std::string_view name) const { return PgTable(config_.schema, name); }
@@ -317,7 +319,7 @@ Result<std::unique_ptr<StagingLoad>> PgWarehouse::BeginLoad(const EventSpec& eve
 
 Result<std::unique_ptr<MergeTransaction>> PgWarehouse::BeginMerge(const EventSpec& event) {
   RETURN_IF_ERROR(EnsureConnected());
-  return BeginPgMerge(conn_.get(), config_.schema, event);
+  return BeginPgMerge(conn_.get(), config_.dsn, config_.schema, event);
 }
 
 Result<EventStatus> PgWarehouse::GetStatus(const EventSpec& event) {
