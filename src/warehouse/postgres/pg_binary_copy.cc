@@ -119,6 +119,55 @@ void AppendBinaryRowStart(int fields, std::string* out) { AppendBigEndian(static
 
 void AppendBinaryNull(std::string* out) { AppendBigEndian(int32_t{-1}, out); }
 
+namespace {
+
+// pg_type.oid of the element types (stable across versions).
+uint32_t ElementOid(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kString: return 25;     // text
+    case TypeKind::kVarchar: return 1043;  // varchar
+    case TypeKind::kInt: return 20;        // int8
+    case TypeKind::kDecimal: return 1700;  // numeric
+    case TypeKind::kDouble: return 701;    // float8
+    case TypeKind::kBoolean: return 16;    // bool
+    case TypeKind::kDate: return 1082;     // date
+    case TypeKind::kTimestamp: return 1114;  // timestamp
+    case TypeKind::kJson: return 3802;     // jsonb
+  }
+  return 25;
+}
+
+constexpr size_t kArrayHeaderBytes = 20;  // ndim, has-null flag, element type, length, lower bound
+
+}  // namespace
+
+void StartBinaryArray(std::string* out) { out->append(kArrayHeaderBytes, '\0'); }
+
+void FinishBinaryArray(const ColumnType& type, int elements, bool has_null, std::string* out) {
+  std::string header;
+  AppendBigEndian(int32_t{1}, &header);  // one dimension
+  AppendBigEndian(int32_t{has_null ? 1 : 0}, &header);
+  AppendBigEndian(ElementOid(type.kind), &header);
+  AppendBigEndian(int32_t{elements}, &header);
+  AppendBigEndian(int32_t{1}, &header);  // lower bound
+  out->replace(0, kArrayHeaderBytes, header);
+}
+
+std::string BinaryArrayTypeName(const ColumnType& type) {
+  switch (type.kind) {
+    case TypeKind::kString: return "text[]";
+    case TypeKind::kVarchar: return "varchar[]";
+    case TypeKind::kInt: return "bigint[]";
+    case TypeKind::kDecimal: return "numeric[]";
+    case TypeKind::kDouble: return "double precision[]";
+    case TypeKind::kBoolean: return "boolean[]";
+    case TypeKind::kDate: return "date[]";
+    case TypeKind::kTimestamp: return "timestamp[]";
+    case TypeKind::kJson: return "jsonb[]";
+  }
+  return "text[]";
+}
+
 bool AppendBinaryNumeric(std::string_view text, std::string* out) {
   // Split into sign, the significant digits and where the decimal point
   // falls among them, as numeric_in does, so the server sees the same exact

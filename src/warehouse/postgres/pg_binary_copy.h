@@ -43,6 +43,16 @@ void AppendBinaryRowStart(int fields, std::string* out);
 // type cannot come from, which the merge's casts never produce.
 bool AppendBinaryField(const Value& value, const ColumnType& type, std::string_view arena, std::string* out);
 
+// A one-dimensional array parameter in the binary format (array_recv's):
+// StartBinaryArray leaves room for the header, the elements follow as
+// AppendBinaryField writes them (the same length-prefixed form), and
+// FinishBinaryArray fills the header in. Sent as `$n::<type>[]`.
+void StartBinaryArray(std::string* out);
+void FinishBinaryArray(const ColumnType& type, int elements, bool has_null, std::string* out);
+// The SQL name of the array type FinishBinaryArray's header declares
+// ("varchar[]", "numeric[]"…): no (n) or (p,s), which the INSERT applies.
+std::string BinaryArrayTypeName(const ColumnType& type);
+
 // The pieces, exposed for the tests.
 void AppendBinaryNull(std::string* out);
 // `text` in JSON number syntax (an optional sign, digits, an optional

@@ -187,6 +187,41 @@ TEST(PgBinaryCopy, IntegersBooleansAndDoublesStoreTheirValues) {
             ThroughText(conn.get(), "double precision", texts));
 }
 
+TEST(PgBinaryCopy, ArraysOfEachTypeUnnestToTheirValuesWithNullsInPlace) {
+  auto conn = Connect();
+  std::string arena;
+  const std::vector<std::pair<ColumnType, std::vector<Value>>> cases = {
+      {ColumnType{TypeKind::kVarchar, 64}, {Value::Text("a", &arena), Value::Null(), Value::Text("héllo", &arena)}},
+      {ColumnType{TypeKind::kString}, {Value::Text("", &arena)}},
+      {ColumnType{TypeKind::kInt}, {Value::Int(-5), Value::Null()}},
+      {ColumnType{TypeKind::kDecimal, 0, 9, 2}, {Value::Real(12.5), Value::Real(0.285)}},
+      {ColumnType{TypeKind::kDouble}, {Value::Real(0.1)}},
+      {ColumnType{TypeKind::kBoolean}, {Value::Int(1), Value::Int(0)}},
+      {ColumnType{TypeKind::kDate}, {Value::Text("2026-02-28", &arena)}},
+      {ColumnType{TypeKind::kTimestamp}, {Value::Text("2026-11-24 18:49:33.123456", &arena), Value::Null()}},
+      {ColumnType{TypeKind::kJson}, {Value::Text(R"({"a":[1,"x"]})", &arena)}},
+  };
+  for (const auto& [type, values] : cases) {
+    std::string array;
+    StartBinaryArray(&array);
+    bool has_null = false;
+    for (const auto& v : values) {
+      has_null = has_null || v.is_null();
+      ASSERT_TRUE(AppendBinaryField(v, type, arena, &array));
+    }
+    FinishBinaryArray(type, static_cast<int>(values.size()), has_null, &array);
+    auto r = conn->QueryBinary("SELECT coalesce(x::text, '<null>') FROM unnest($1::" + BinaryArrayTypeName(type) +
+                                   ") WITH ORDINALITY u(x, i) ORDER BY i",
+                               {array});
+    ASSERT_TRUE(r.ok()) << type.ToString() << ": " << r.status().message();
+    std::vector<std::string> got;
+    for (int i = 0; i < r->rows(); ++i) got.emplace_back(r->Get(i, 0));
+    // What the same values store through a binary COPY into a column of the array's element type.
+    const std::string element = BinaryArrayTypeName(type).substr(0, BinaryArrayTypeName(type).size() - 2);
+    EXPECT_EQ(got, ThroughBinaryCopy(conn.get(), element, type, values, arena)) << type.ToString();
+  }
+}
+
 TEST(PgBinaryCopy, AValueOfAnotherKindIsRefusedAndAppendsNothing) {
   std::string arena, out;
   const Value text = Value::Text("2026-01-01", &arena);

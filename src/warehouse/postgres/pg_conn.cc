@@ -80,6 +80,20 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const PgParams& par
   return result;
 }
 
+Result<PgResult> PgConnection::QueryBinary(const std::string& sql, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats(params.size(), 1);
+  for (const auto& p : params) {
+    values.push_back(p.data());
+    lengths.push_back(static_cast<int>(p.size()));
+  }
+  PgResult result(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                               lengths.data(), formats.data(), /*resultFormat=*/0));
+  const ExecStatusType status = PQresultStatus(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PgError(conn_, result.get(), sql.substr(0, 200));
+  return result;
+}
+
 Status PgConnection::BeginCopy(const std::string& copy_sql) {
   PgResult result(PQexec(conn_, copy_sql.c_str()));
   if (PQresultStatus(result.get()) != PGRES_COPY_IN) return PgError(conn_, result.get(), copy_sql);

@@ -57,6 +57,9 @@ class PgConnection {
   Status Exec(std::string_view sql);
   // Runs one statement with $1… parameters (text); returns its rows.
   Result<PgResult> Query(const std::string& sql, const PgParams& params = {});
+  // The same with every parameter in its type's binary format (e.g. arrays
+  // from pg_binary_copy.h); the rows come back as text.
+  Result<PgResult> QueryBinary(const std::string& sql, const std::vector<std::string>& params);
 
   // COPY … FROM STDIN (text format): Begin, then Put lines ('\n'-ended,
   // fields escaped with AppendCopyField), then End.

@@ -1,13 +1,13 @@
 // A merge run on PostgreSQL, in one transaction: staging rows stream in on a
 // second connection (pg_staging_stream.h; the run's own cursor if that
 // connection cannot be made); each processed chunk (one row per key already)
-// is encoded in the binary COPY format (pg_binary_copy.h) and queued for the
-// writer thread (pg_merge_writer.h), which applies the chunks in order on the
-// run's connection. Rows whose key the final table cannot hold yet
-// (pg_known_keys.h) are COPYed straight into it; the others go through a
-// temporary table and one set-based statement — inserted, or updated only
-// where the stored version is older, so among equal versions the first to
-// arrive stays. Commit waits for the writer and moves the stream position.
+// is encoded in PostgreSQL's binary formats (pg_binary_copy.h) and queued for
+// the writer thread (pg_merge_writer.h), which applies the chunks in order on
+// the run's connection. Rows whose key the final table cannot hold yet
+// (pg_known_keys.h) are COPYed straight into it; the others are sent as
+// arrays to one set-based statement — inserted, or updated only where the
+// stored version is older, so among equal versions the first to arrive
+// stays. Commit waits for the writer and moves the stream position.
 #include <algorithm>
 
 #include "base/clock.h"
@@ -23,7 +23,6 @@
 namespace sluice {
 namespace {
 
-constexpr const char* kRunTable = "sluice_merge_chunk";  // temporary, dropped at commit
 constexpr const char* kCursor = "sluice_staging";
 
 class PgMerge final : public MergeTransaction {
@@ -44,8 +43,6 @@ class PgMerge final : public MergeTransaction {
     open_ = true;
     // One merge of a type at a time: a second process waits here.
     RETURN_IF_ERROR(PgLock(conn_, fmt::format("sluice:merge:{}:{}", schema_, event_.name)));
-    RETURN_IF_ERROR(conn_->Exec(fmt::format("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT * FROM {} WITH NO DATA",
-                                            kRunTable, PgTable(schema_, event_.table))));
     RETURN_IF_ERROR(LearnKeys());
     writer_ = std::make_unique<PgMergeWriter>(conn_, Statements());
     return Status::Ok();
@@ -88,10 +85,12 @@ class PgMerge final : public MergeTransaction {
   Result<UpsertCounts> Upsert(const RowBatch& batch) override {
     // Split the batch: rows whose key the table cannot hold yet, and the rest.
     PgMergeWriter::Chunk chunk = writer_->Spare();
-    AppendBinaryCopyHeader(&chunk.fresh);
-    AppendBinaryCopyHeader(&chunk.others);
     const std::string& arena = batch.arena();
     const int width = static_cast<int>(batch.width());
+    AppendBinaryCopyHeader(&chunk.fresh);
+    chunk.others.resize(static_cast<size_t>(width));
+    for (auto& column : chunk.others) StartBinaryArray(&column);
+    has_null_.assign(static_cast<size_t>(width), false);
     constexpr size_t kPrefetchAhead = 16;
     if (keys_) {
       hashes_.resize(batch.rows());
@@ -110,17 +109,20 @@ class PgMerge final : public MergeTransaction {
           keys_.reset();
         }
       }
-      std::string* out = fresh ? &chunk.fresh : &chunk.others;
       ++(fresh ? chunk.fresh_rows : chunk.other_rows);
-      AppendBinaryRowStart(width, out);
+      if (fresh) AppendBinaryRowStart(width, &chunk.fresh);
       for (int c = 0; c < width; ++c) {
         const ColumnSpec& column = event_.columns[static_cast<size_t>(c)];
+        std::string* out = fresh ? &chunk.fresh : &chunk.others[static_cast<size_t>(c)];
+        if (!fresh && row[c].is_null()) has_null_[static_cast<size_t>(c)] = true;
         if (!AppendBinaryField(row[c], column.type, arena, out))
           return Status::Internal(fmt::format("postgres: column {} holds a value of another type", column.name));
       }
     }
     AppendBinaryCopyTrailer(&chunk.fresh);
-    AppendBinaryCopyTrailer(&chunk.others);
+    for (int c = 0; c < width; ++c)
+      FinishBinaryArray(event_.columns[static_cast<size_t>(c)].type, static_cast<int>(chunk.other_rows),
+                        has_null_[static_cast<size_t>(c)], &chunk.others[static_cast<size_t>(c)]);
     // The fresh rows are inserted, or the run fails; what the others did
     // comes back from the writer at Commit.
     UpsertCounts counts;
@@ -184,12 +186,14 @@ class PgMerge final : public MergeTransaction {
   }
 
  private:
-  // The writer's statements: the chunk's COPYs, and INSERT … ON CONFLICT DO
-  // UPDATE … WHERE stored version < new version from the chunk table,
+  // The writer's statements: the chunk's COPY, and INSERT … ON CONFLICT DO
+  // UPDATE … WHERE stored version < new version from the chunk's arrays,
   // counting through RETURNING.
   PgMergeWriter::Statements Statements() const {
-    std::vector<std::string> cols, sets;
+    std::vector<std::string> cols, sets, arrays;
     for (const auto& c : event_.columns) cols.push_back(QuoteIdent(c.name));
+    for (size_t i = 0; i < event_.columns.size(); ++i)
+      arrays.push_back(fmt::format("${}::{}", i + 1, BinaryArrayTypeName(event_.columns[i].type)));
     for (const auto& c : event_.columns) {
       if (std::find(event_.key.begin(), event_.key.end(), c.name) != event_.key.end()) continue;
       sets.push_back(fmt::format("{0} = excluded.{0}", QuoteIdent(c.name)));
@@ -204,15 +208,13 @@ class PgMerge final : public MergeTransaction {
     on_conflict = keys_sql_.empty() ? "" : fmt::format("ON CONFLICT ({}) {}", Join(keys_sql_, ", "), on_conflict);
     const std::string table = PgTable(schema_, event_.table);
     PgMergeWriter::Statements sql;
-    sql.copy_others = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", kRunTable, Join(cols, ", "));
     sql.copy_fresh = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", table, Join(cols, ", "));
     sql.apply = fmt::format(
-        "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {chunk} "
+        "WITH applied AS (INSERT INTO {table} AS t ({cols}) SELECT * FROM unnest({arrays}) "
         "{on_conflict} RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied",
-        fmt::arg("table", table), fmt::arg("cols", Join(cols, ", ")), fmt::arg("chunk", kRunTable),
+        fmt::arg("table", table), fmt::arg("cols", Join(cols, ", ")), fmt::arg("arrays", Join(arrays, ", ")),
         fmt::arg("on_conflict", on_conflict));
-    sql.clear = fmt::format("TRUNCATE {}", kRunTable);
     return sql;
   }
 
@@ -304,6 +306,7 @@ class PgMerge final : public MergeTransaction {
   std::vector<std::string> keys_sql_;  // the key columns, quoted
   std::unique_ptr<PgKnownKeys> keys_;  // null: upsert every row
   std::vector<uint64_t> hashes_;       // the batch's key hashes, reused
+  std::vector<bool> has_null_;         // per column: an `others` row holds NULL there
   std::unique_ptr<PgStagingStream> stream_;
   std::unique_ptr<PgMergeWriter> writer_;  // null until Start has learnt the keys
   UpsertCounts applied_;                   // what the writer's ON CONFLICT rows did

@@ -28,7 +28,7 @@ PgMergeWriter::Chunk PgMergeWriter::Spare() {
   Chunk chunk = std::move(spare_.back());
   spare_.pop_back();
   chunk.fresh.clear();
-  chunk.others.clear();
+  for (auto& column : chunk.others) column.clear();
   chunk.fresh_rows = chunk.other_rows = 0;
   return chunk;
 }
@@ -83,9 +83,7 @@ Status PgMergeWriter::Apply(Chunk* chunk, UpsertCounts* counts) {
   // chunk, which the queue's order has applied already; a chunk's two parts
   // hold different keys, so their order between themselves does not matter.
   if (chunk->other_rows > 0) {
-    RETURN_IF_ERROR(Copy(sql_.copy_others, chunk->others));
-    ASSIGN_OR_RETURN(PgResult r, conn_->Query(sql_.apply));
-    RETURN_IF_ERROR(conn_->Exec(sql_.clear));
+    ASSIGN_OR_RETURN(PgResult r, conn_->QueryBinary(sql_.apply, chunk->others));
     counts->inserted += r.GetInt(0, 0);
     counts->updated += r.GetInt(0, 1);
     counts->stale += chunk->other_rows - r.GetInt(0, 0) - r.GetInt(0, 1);
