@@ -6,24 +6,12 @@
 #include <limits>
 
 #include "base/text.h"
-#include "pg_harness.h"
+#include "warehouse/postgres/pg_parts_test_util.h"
 #include "warehouse/postgres/pg_binary_copy.h"
 #include "warehouse/postgres/pg_conn.h"
 
 namespace sluice {
 namespace {
-
-std::unique_ptr<PgConnection> Connect() {
-  auto conn = PgConnection::Connect(testing::PgDsn());
-  if (!conn.ok()) throw std::runtime_error(conn.status().message());
-  return std::move(*conn);
-}
-
-std::string One(PgConnection* conn, const std::string& sql) {
-  auto r = conn->Query(sql);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() && r->rows() == 1 && !r->IsNull(0, 0) ? std::string(r->Get(0, 0)) : std::string("<null>");
-}
 
 void Copy(PgConnection* conn, const std::string& sql, const std::string& data) {
   Status st = conn->BeginCopy(sql);
@@ -62,7 +50,7 @@ std::vector<std::string> ThroughText(PgConnection* conn, const std::string& sql_
                                      const std::vector<std::string>& texts) {
   std::vector<std::string> out;
   for (const auto& t : texts)
-    out.push_back(t == "<null>" ? t : One(conn, "SELECT " + SqlLiteral(t) + "::" + sql_type + "::text"));
+    out.push_back(t == "<null>" ? t : QueryOne(conn, "SELECT " + SqlLiteral(t) + "::" + sql_type + "::text"));
   return out;
 }
 
@@ -74,7 +62,7 @@ std::vector<Value> TextValues(const std::vector<std::string>& texts, std::string
 }
 
 TEST(PgBinaryCopy, TextVarcharAndJsonbStoreTheSameAsTheirText) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   std::string arena;
   const std::vector<std::string> texts = {"", "plain", "héllo ✓ 日本", "tab\tnewline\nback\\slash 'quote'", "<null>"};
   EXPECT_EQ(ThroughBinaryCopy(conn.get(), "text", ColumnType{TypeKind::kString}, TextValues(texts, &arena), arena),
@@ -89,7 +77,7 @@ TEST(PgBinaryCopy, TextVarcharAndJsonbStoreTheSameAsTheirText) {
 }
 
 TEST(PgBinaryCopy, TimestampsAndDatesStoreTheSameAsTheirText) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   std::string arena;
   const std::vector<std::string> timestamps = {
       "2026-11-24 18:49:33.123456", "2000-01-01 00:00:00.000000", "1999-12-31 23:59:59.999999",
@@ -105,7 +93,7 @@ TEST(PgBinaryCopy, TimestampsAndDatesStoreTheSameAsTheirText) {
 }
 
 TEST(PgBinaryCopy, DecimalsFromDoublesAndIntegersStoreWhatTheirShortestTextStores) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   const std::string arena;
   // The text path sent fmt's shortest round-trip text of the double.
   const std::vector<double> doubles = {12.5,    -12.5, 0.0,     0.01,   -0.01,  0.005, -0.005, 1234567.89,
@@ -143,7 +131,7 @@ TEST(PgBinaryCopy, DecimalsFromDoublesAndIntegersStoreWhatTheirShortestTextStore
 }
 
 TEST(PgBinaryCopy, NumericTextWithExponentsAndZerosIsExact) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   const std::vector<std::string> texts = {"0",      "-0",        "0.000",   "10000",  "9999.9999", "0.0001",
                                           "1.5e-3", "-2.5E+3",   "1e0",     "00012.3400", "+7",     "123456789.000001",
                                           "1e-20",  "3.14159265358979", "100000000"};
@@ -157,7 +145,7 @@ TEST(PgBinaryCopy, NumericTextWithExponentsAndZerosIsExact) {
     AppendBinaryCopyTrailer(&data);
     ASSERT_TRUE(conn->Exec("DROP TABLE IF EXISTS n; CREATE TEMPORARY TABLE n (v numeric)").ok());
     Copy(conn.get(), "COPY n (v) FROM STDIN (FORMAT binary)", data);
-    EXPECT_EQ(One(conn.get(), "SELECT v::text FROM n"), One(conn.get(), "SELECT " + SqlLiteral(t) + "::numeric::text"))
+    EXPECT_EQ(QueryOne(conn.get(), "SELECT v::text FROM n"), QueryOne(conn.get(), "SELECT " + SqlLiteral(t) + "::numeric::text"))
         << t;
   }
   std::string ignored;
@@ -166,7 +154,7 @@ TEST(PgBinaryCopy, NumericTextWithExponentsAndZerosIsExact) {
 }
 
 TEST(PgBinaryCopy, IntegersBooleansAndDoublesStoreTheirValues) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   const std::string arena;
   EXPECT_EQ(ThroughBinaryCopy(conn.get(), "bigint", ColumnType{TypeKind::kInt},
                               {Value::Int(0), Value::Int(-1), Value::Int(std::numeric_limits<int64_t>::min()),
@@ -188,7 +176,7 @@ TEST(PgBinaryCopy, IntegersBooleansAndDoublesStoreTheirValues) {
 }
 
 TEST(PgBinaryCopy, ArraysOfEachTypeUnnestToTheirValuesWithNullsInPlace) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   std::string arena;
   const std::vector<std::pair<ColumnType, std::vector<Value>>> cases = {
       {ColumnType{TypeKind::kVarchar, 64}, {Value::Text("a", &arena), Value::Null(), Value::Text("héllo", &arena)}},

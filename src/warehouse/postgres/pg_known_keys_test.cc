@@ -3,7 +3,7 @@
 // cluster).
 #include <gtest/gtest.h>
 
-#include "pg_harness.h"
+#include "warehouse/postgres/pg_parts_test_util.h"
 #include "warehouse/postgres/pg_binary_copy.h"
 #include "warehouse/postgres/pg_conn.h"
 #include "warehouse/postgres/pg_known_keys.h"
@@ -11,14 +11,8 @@
 namespace sluice {
 namespace {
 
-std::unique_ptr<PgConnection> Connect() {
-  auto conn = PgConnection::Connect(testing::PgDsn());
-  if (!conn.ok()) throw std::runtime_error(conn.status().message());
-  return std::move(*conn);
-}
-
 TEST(PgKnownKeys, TheServersBinaryKeysHashAsTheMergesValues) {
-  auto conn = Connect();
+  auto conn = ConnectToTestCluster();
   EventSpec event;
   for (const auto& [name, type] : std::vector<std::pair<std::string, ColumnType>>{
            {"id", ColumnType{TypeKind::kVarchar, 64}}, {"n", ColumnType{TypeKind::kInt}},

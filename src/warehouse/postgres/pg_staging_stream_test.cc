@@ -6,29 +6,17 @@
 #include <fmt/format.h>
 
 #include "base/poll_until.h"
-#include "pg_harness.h"
+#include "warehouse/postgres/pg_parts_test_util.h"
 #include "warehouse/postgres/pg_conn.h"
 #include "warehouse/postgres/pg_staging_stream.h"
 
 namespace sluice {
 namespace {
 
-std::unique_ptr<PgConnection> Connect() {
-  auto conn = PgConnection::Connect(testing::PgDsn());
-  if (!conn.ok()) throw std::runtime_error(conn.status().message());
-  return std::move(*conn);
-}
-
-std::string One(PgConnection* conn, const std::string& sql) {
-  auto r = conn->Query(sql);
-  EXPECT_TRUE(r.ok()) << r.status().message();
-  return r.ok() && r->rows() == 1 && !r->IsNull(0, 0) ? std::string(r->Get(0, 0)) : std::string("<null>");
-}
-
 class PgStagingStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    conn_ = Connect();
+    conn_ = ConnectToTestCluster();
     schema_ = testing::UniqueSchemaName();
     ASSERT_TRUE(conn_->Exec(fmt::format("CREATE SCHEMA {0}; CREATE TABLE {0}.stg (seq bigint PRIMARY KEY, payload jsonb); "
                                         "INSERT INTO {0}.stg SELECT g, jsonb_build_object('n', g, 's', 'x' || chr(9) || 'y') "
@@ -81,7 +69,7 @@ TEST_F(PgStagingStreamTest, StoppingPartWayEndsTheServersStatement) {
       "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT seq, payload FROM {}.stg%' AND "
       "state = 'active'",
       schema_);
-  EXPECT_TRUE(PollUntil([&] { return One(conn_.get(), active) == "0"; }));
+  EXPECT_TRUE(PollUntil([&] { return QueryOne(conn_.get(), active) == "0"; }));
 }
 
 TEST_F(PgStagingStreamTest, AFailingStatementIsAnErrorFromOpenOrRead) {
