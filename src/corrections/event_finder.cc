@@ -17,10 +17,7 @@ Result<FoundEvents> FindEvents(Warehouse* warehouse, const std::string& data_dir
       const auto id = ReadEventId(extractor, event);
       if (!id || !ids.count(*id)) continue;
       Deliveries& d = found.by_id[*id];
-      if (d.count++ == 0) {
-        d.first_payload.assign(chunk.payload(i), chunk.payload_length(i));
-        d.first_seq = chunk.seq(i);
-      }
+      if (d.count++ == 0) d.first_payload.assign(chunk.payload(i), chunk.payload_length(i));
     }
     found.staging_rows += static_cast<int64_t>(chunk.size());
     return Status::Ok();

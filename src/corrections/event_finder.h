@@ -20,7 +20,6 @@ namespace sluice {
 
 struct Deliveries {
   std::string first_payload;  // the first delivery, as stored
-  int64_t first_seq = 0;  // 0 when it is in the trimmed history
   int64_t count = 0;
 };
 
