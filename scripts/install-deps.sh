@@ -11,7 +11,7 @@ packages=(
   libzstd-dev zlib1g-dev libxxhash-dev
   libboost-dev libssl-dev
   libpqxx-dev libpq-dev postgresql   # the PostgreSQL backend and its test cluster
-  librabbitmq-dev libprotobuf-dev rabbitmq-server   # the AMQP source, protobuf decoding, its test broker
+  librabbitmq-dev libprotobuf-dev libprotoc-dev rabbitmq-server   # the AMQP source, .proto parsing, its test broker
   libgtest-dev
   zstd gzip
   wrk nginx-light curl   # make bench-serve

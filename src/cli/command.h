@@ -58,6 +58,7 @@ void AddDedupeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner*
 void AddReplayCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddBackfillCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddLoadErrorsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddPublishCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 
 struct MergeCounts;
 struct MergeOptions;

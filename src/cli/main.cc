@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   AddReplayCommand(app, global, &runner);
   AddBackfillCommand(app, global, &runner);
   AddLoadErrorsCommand(app, global, &runner);
+  AddPublishCommand(app, global, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,11 +1,12 @@
 // sluice serve: the collector. HTTP in, landing, load and merge, until SIGTERM/SIGINT.
 //
 // Start order: warehouse (schema) → landing (recovery seals what a crash
-// left) → pipeline (loads it) → task scheduler → HTTP (only now accepts). Stop order is the
-// reverse, so that every acknowledged event is loaded and merged before exit:
-// HTTP stops accepting (503) and finishes in-flight requests → landing lands
-// what is queued and seals every open file → the pipeline loads and merges
-// everything → exit 0.
+// left) → pipeline (loads it) → task scheduler → AMQP sources → HTTP (only
+// now accepts). Stop order is the reverse, so that every acknowledged event
+// is loaded and merged before exit: HTTP stops accepting (503) and finishes
+// in-flight requests → AMQP sources take no more deliveries and ack those
+// that land → landing lands what is queued and seals every open file → the
+// pipeline loads and merges everything → exit 0.
 #include <pthread.h>
 #include <signal.h>
 
@@ -16,6 +17,7 @@
 #include "cli/command.h"
 #include "landing/landing_writer.h"
 #include "server/pipeline.h"
+#include "sources/amqp/amqp_source.h"
 #include "sources/http/http_source.h"
 #include "tasks/alerter.h"
 #include "tasks/scheduler.h"
@@ -70,8 +72,26 @@ int RunServe(const GlobalOptions& global) {
       &clock, &metrics);
   scheduler.Start();
 
+  std::vector<std::unique_ptr<AmqpSource>> amqp;
+  auto stop_amqp = [&amqp] {
+    for (auto& source : amqp) source->Stop();
+  };
+  for (const AmqpSourceConfig& source : config.amqp_sources) {
+    amqp.push_back(std::make_unique<AmqpSource>(config, source, &landing, &metrics));
+    if (Status st = amqp.back()->Start(); !st.ok()) {
+      stop_amqp();
+      scheduler.Stop();
+      landing.Stop();
+      pipeline.DrainAndStop();
+      return ReportError(st, st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound
+                                 ? kExitUsage
+                                 : kExitFailure);
+    }
+  }
+
   HttpSource http(config, &landing, &metrics);
   if (Status st = http.Start(); !st.ok()) {
+    stop_amqp();
     scheduler.Stop();
     landing.Stop();
     pipeline.DrainAndStop();
@@ -86,11 +106,13 @@ int RunServe(const GlobalOptions& global) {
 
   int signal = 0;
   sigwait(&signals, &signal);
-  log->info("{} received: stopping (new requests get 503; queued events are landed, loaded and merged)",
+  log->info("{} received: stopping (new requests get 503; queued events are landed, loaded and merged; "
+            "AMQP deliveries being landed are acknowledged, the rest stay in their queues)",
             signal == SIGTERM ? "SIGTERM" : "SIGINT");
   http.StopAccepting();
   scheduler.Stop();  // no new runs; running attempts finish
   http.Stop();
+  stop_amqp();
   landing.Stop();
   pipeline.DrainAndStop();
   log->info("stopped");
@@ -100,7 +122,7 @@ int RunServe(const GlobalOptions& global) {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
-  auto* cmd = app.add_subcommand("serve", "take events over HTTP, land them durably, load and merge continuously");
+  auto* cmd = app.add_subcommand("serve", "take events over HTTP and from AMQP sources, land them durably, load and merge continuously");
   cmd->callback([&global, runner] { *runner = [&global] { return RunServe(global); }; });
 }
 

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/sources_config.h"
 #include "config/tasks_config.h"
 #include "config/yaml_problems.h"
 
@@ -479,6 +480,22 @@ const std::vector<std::string>& ConfigKeys() {
       "alerts.email",
       "alerts.email.to",
       "alerts.email.sendmail",
+      "sources",
+      "sources.<name>.amqp",
+      "sources.<name>.amqp.url",
+      "sources.<name>.amqp.queue",
+      "sources.<name>.amqp.prefetch",
+      "sources.<name>.amqp.type_from",
+      "sources.<name>.amqp.format",
+      "sources.<name>.amqp.proto",
+      "sources.<name>.amqp.proto.files",
+      "sources.<name>.amqp.proto.import_paths",
+      "sources.<name>.amqp.proto.unknown_fields",
+      "sources.<name>.amqp.types",
+      "sources.<name>.amqp.types.<name>",
+      "sources.<name>.amqp.dead_letter",
+      "sources.<name>.amqp.dead_letter.exchange",
+      "sources.<name>.amqp.dead_letter.queue",
   };
   return kKeys;
 }
@@ -508,7 +525,8 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     return problems.ToStatus();
   }
   try {
-    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events", "tasks", "alerts"}, "the config",
+    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events", "tasks", "alerts", "sources"},
+              "the config",
               &problems);
 
     std::string data_dir = "data";
@@ -548,6 +566,7 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     if (const auto l = root["landing"]) ParseLanding(l, &config.landing, &problems);
     if (const auto t = root["tasks"]) ParseTasks(t, config.base_dir, &config.tasks, &problems);
     if (const auto a = root["alerts"]) ParseAlerts(a, config.base_dir, &config.alerts, &problems);
+    if (const auto s = root["sources"]) ParseSources(s, config.base_dir, config.catalog, &config.amqp_sources, &problems);
   } catch (const YAML::Exception& e) {
     problems.Add(e.mark, e.msg);
   }

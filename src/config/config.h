@@ -5,6 +5,8 @@
 // a config in one pass. Relative paths in the file are relative to its folder.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +67,35 @@ struct AlertsConfig {
   std::string sendmail = "/usr/sbin/sendmail";  // a sendmail-compatible program
 };
 
+// Where an AMQP source finds a message's type name (issue 7; sources_config.h).
+struct TypeFrom {
+  enum class Kind { kHeader, kRoutingKey, kPayload };
+  Kind kind = Kind::kHeader;
+  std::string header = "type";  // kHeader: the headers-table entry; "type" also falls back to the type property
+  std::string path;             // kPayload: a path into the JSON message (catalog/path.h)
+};
+
+// A RabbitMQ queue `sluice serve` consumes (sources.<name>.amqp).
+struct AmqpSourceConfig {
+  std::string name;  // sources.<name>
+  std::string url;   // amqp://user:password@host:port/vhost (vhost %2f for "/"); empty: $SLUICE_AMQP_URL
+  std::string queue;
+  int prefetch = 500;  // unacknowledged deliveries in flight
+  TypeFrom type_from;
+  std::string format = "json";  // or "protobuf"
+  std::vector<std::string> proto_files;   // resolved against the config's folder
+  std::vector<std::string> import_paths;  // likewise; default: the config's folder
+  // Message type name → catalog event type. Required for protobuf (and then
+  // also names the protobuf message); for json, a type not listed is taken
+  // as the catalog event type itself.
+  std::map<std::string, std::string> types;
+  // Rejected messages are republished here with the reason in a header;
+  // defaults "<queue>.dead" for both, declared (and bound) by sluice.
+  std::string dead_letter_exchange;
+  std::string dead_letter_queue;
+  bool reject_unknown_fields = true;  // proto.unknown_fields: reject | ignore
+};
+
 struct Config {
   std::string path;      // the config file as found
   std::string base_dir;  // its folder: relative paths in the file start here
@@ -75,6 +106,7 @@ struct Config {
   LandingConfig landing;
   AlertsConfig alerts;
   std::vector<TaskConfig> tasks;  // in config order
+  std::vector<AmqpSourceConfig> amqp_sources;  // sources.<name>.amqp, in config order
   Catalog catalog;
 
   std::string sqlite_path() const { return data_dir + "/warehouse.db"; }

@@ -53,7 +53,7 @@ Result<Fix> ParseFix(simdjson::dom::parser& parser, const std::string& text) {
 
 Result<int64_t> ExportLoadErrors(Warehouse* warehouse, const EventSpec& event, std::ostream* out) {
   ASSIGN_OR_RETURN(auto rows, warehouse->Execute("SELECT e.landed_as, e.line, e.file, e.error, e.raw "
-                                                 "FROM sluice_load_errors e WHERE e.event_type = $1 AND NOT EXISTS "
+                                                 "FROM sluice_load_errors e WHERE e.event_type = $1 AND e.landed_as IS NOT NULL AND NOT EXISTS "
                                                  "(SELECT 1 FROM sluice_load_error_fixes f WHERE f.event_type = "
                                                  "e.event_type AND f.landed_as = e.landed_as AND f.line = e.line "
                                                  "AND f.replayed_at IS NOT NULL) ORDER BY e.landed_as, e.line",

@@ -13,6 +13,19 @@ void IncomingEvents::Add(std::string_view line, std::string_view tenant) {
   }
 }
 
+void IncomingEvents::Append(const IncomingEvents& other) {
+  const size_t offset = text_.size();
+  text_.append(other.text_);
+  count_ += other.count_;
+  for (const Run& run : other.runs_) {
+    if (!runs_.empty() && runs_.back().tenant == run.tenant && runs_.back().end == run.begin + offset) {
+      runs_.back().end = run.end + offset;
+    } else {
+      runs_.push_back({run.begin + offset, run.end + offset, run.tenant});
+    }
+  }
+}
+
 void IncomingEvents::Clear() {
   text_.clear();
   runs_.clear();

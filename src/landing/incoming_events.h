@@ -31,6 +31,9 @@ class IncomingEvents {
   void Reserve(size_t bytes) { text_.reserve(bytes); }
   // `line` must hold no '\n' (the parser guarantees it).
   void Add(std::string_view line, std::string_view tenant);
+  // Appends every event of `other`, runs and all (the AMQP source gathers
+  // many messages' events into one landing).
+  void Append(const IncomingEvents& other);
   void Clear();
 
   size_t count() const { return count_; }

@@ -34,5 +34,26 @@ TEST(IncomingEvents, ConsecutiveEventsOfOneTenantShareARun) {
   EXPECT_TRUE(events.List().empty());
 }
 
+TEST(IncomingEvents, AppendKeepsTenantsAndJoinsAdjacentRuns) {
+  IncomingEvents batch;
+  batch.Add(R"({"a":1})", "T1");
+  IncomingEvents message;
+  message.Add(R"({"a":2})", "T1");
+  message.Add(R"({"a":3})", "T2");
+  batch.Append(message);
+  batch.Append(message);
+  EXPECT_EQ(batch.count(), 5u);
+  ASSERT_EQ(batch.runs().size(), 4u);  // T1 (joined) | T2 | T1 | T2
+  EXPECT_EQ(batch.text().substr(batch.runs()[0].begin, batch.runs()[0].end - batch.runs()[0].begin),
+            "{\"a\":1}\n{\"a\":2}\n");
+  const auto list = batch.List();
+  ASSERT_EQ(list.size(), 5u);
+  EXPECT_EQ(list[2].tenant, "T2");
+  EXPECT_EQ(list[3].line, R"({"a":2})");
+  EXPECT_EQ(list[3].tenant, "T1");
+  EXPECT_EQ(list[4].line, R"({"a":3})");
+  EXPECT_EQ(batch.runs().back().end, batch.text().size());
+}
+
 }  // namespace
 }  // namespace sluice

@@ -31,8 +31,8 @@ const char* TypeName(dom::element_type type) {
   return "a value";
 }
 
-// The tenant value at `path`, or nullopt when absent (see the header).
-std::optional<std::string> TenantValue(dom::element root, const Path& path) {
+// The value at `path` as text, read as a tenant is, or nullopt when absent (see the header).
+std::optional<std::string> ValueText(dom::element root, const Path& path) {
   dom::element cur = root;
   for (const PathSegment& seg : path.segments) {
     if (seg.is_index) {
@@ -90,6 +90,13 @@ RequestOutcome EventParser::Parse(std::string_view body, BodyFormat format, cons
     outcome = RequestError{400, reason::kMalformedBody, "the body holds no events"};
   if (outcome) events->Clear();
   return outcome;
+}
+
+std::optional<std::string> EventParser::ScalarAt(std::string_view json, const Path& path) {
+  dom::element root;
+  if (parser_->parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS)
+    return std::nullopt;
+  return ValueText(root, path);
 }
 
 RequestOutcome EventParser::ParseNdjson(std::string_view body, const EventSpec& spec, size_t max_event,
@@ -183,7 +190,7 @@ RequestOutcome EventParser::ParseEvent(std::string_view text, bool minify, const
     return error(400, reason::kMalformedBody, fmt::format("an event must be a JSON object, not {}", TypeName(root.type())));
 
   std::optional<std::string> tenant;
-  if (spec.tenant) tenant = TenantValue(root, *spec.tenant);
+  if (spec.tenant) tenant = ValueText(root, *spec.tenant);
   const std::string folder = TenantFolder(tenant ? *tenant : std::string_view(), tenant.has_value());
   if (!minify) {
     events->Add(text, folder);

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ class EventParser {
   // *events must be empty on entry.
   [[nodiscard]] RequestOutcome Parse(std::string_view body, BodyFormat format, const EventSpec& spec,
                                      size_t max_event, IncomingEvents* events);
+
+  // The value at `path` in the JSON text `json`, read as the tenant is (see
+  // above); nullopt when `json` is not valid JSON or the value is absent.
+  // For the AMQP source's type_from: payload:PATH.
+  std::optional<std::string> ScalarAt(std::string_view json, const Path& path);
 
  private:
   struct Where {

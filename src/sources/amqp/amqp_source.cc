@@ -1,0 +1,261 @@
+#include "sources/amqp/amqp_source.h"
+
+#include <cstdlib>
+
+#include "base/log.h"
+
+namespace sluice {
+namespace {
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+constexpr int kHeartbeatSeconds = 15;  // a silent network drop is noticed within two of these
+constexpr auto kIdleWait = std::chrono::milliseconds(100);   // nothing to ack: how long one read waits
+constexpr auto kAckWait = std::chrono::milliseconds(1);      // landings in flight: check for acks this often
+constexpr auto kStopWait = std::chrono::seconds(30);         // Stop waits this long for landings in flight
+constexpr auto kFirstRetry = std::chrono::milliseconds(500);
+constexpr auto kMaxRetry = std::chrono::seconds(10);
+constexpr size_t kMaxGatheredBytes = 8u << 20;  // hand a gathering over at this size even if more is buffered
+
+const char* StateName(AmqpSource::State s) {
+  switch (s) {
+    case AmqpSource::State::kConnecting: return "connecting";
+    case AmqpSource::State::kConsuming: return "consuming";
+    case AmqpSource::State::kPaused: return "paused";
+    case AmqpSource::State::kDisconnected: return "disconnected";
+    case AmqpSource::State::kStopped: return "stopped";
+  }
+  return "unknown";
+}
+
+std::chrono::milliseconds RetryDelay(int failures) {
+  return std::min<std::chrono::milliseconds>(kMaxRetry, kFirstRetry * (1 << std::min(failures - 1, 5)));
+}
+}  // namespace
+
+AmqpSource::AmqpSource(const Config& config, const AmqpSourceConfig& source, EventLander* lander,
+                       MetricsRegistry* metrics)
+    : config_(config),
+      source_(source),
+      lander_(lander),
+      delivered_(metrics->GetCounter("sluice_amqp_delivered_total", "AMQP deliveries received",
+                                     {{"source", source.name}})),
+      redelivered_(metrics->GetCounter("sluice_amqp_redelivered_total",
+                                       "AMQP deliveries the broker flagged as redelivered", {{"source", source.name}})),
+      acked_(metrics->GetCounter("sluice_amqp_acked_total", "AMQP deliveries acknowledged after landing",
+                                 {{"source", source.name}})),
+      reconnects_(metrics->GetCounter("sluice_amqp_reconnects_total", "AMQP connections lost and opened again",
+                                      {{"source", source.name}})) {
+  for (State s : {State::kConnecting, State::kConsuming, State::kPaused, State::kDisconnected, State::kStopped})
+    state_gauges_[s] = &metrics->GetGauge("sluice_amqp_consumer_state", "1 for the AMQP consumer's current state",
+                                          {{"source", source.name}, {"state", StateName(s)}});
+  for (const char* reason :
+       {rejection::kNoType, rejection::kUnknownType, rejection::kUndecodable, rejection::kInvalid})
+    rejected_[reason] = &metrics->GetCounter("sluice_amqp_rejected_total", "AMQP deliveries dead-lettered",
+                                             {{"source", source.name}, {"reason", reason}});
+  SetState(State::kDisconnected);
+}
+
+AmqpSource::~AmqpSource() { Stop(); }
+
+Status AmqpSource::Start() {
+  url_ = source_.url;
+  if (url_.empty()) {
+    if (const char* env = std::getenv("SLUICE_AMQP_URL"); env && *env) url_ = env;
+  }
+  if (url_.empty())
+    return Status::InvalidArgument(
+        fmt::format("source '{}': no url (set sources.{}.amqp.url or $SLUICE_AMQP_URL)", source_.name, source_.name));
+  ASSIGN_OR_RETURN(decoder_, MessageDecoder::Create(source_, config_.catalog, config_.http.max_event));
+  dead_letters_ = std::make_unique<DeadLetters>(config_, source_, url_);
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void AmqpSource::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AmqpSource::SetState(State s) {
+  state_ = s;
+  for (auto& [state, gauge] : state_gauges_) gauge->Set(state == s ? 1 : 0);
+}
+
+void AmqpSource::Run() {
+  auto log = Log("amqp");
+  int failures = 0;
+  while (!stopping_) {
+    reached_consuming_ = false;
+    const Status st = Consume();
+    connection_.reset();  // politely when it can: the broker requeues what was not acked
+    gathered_.clear();    // never handed to the lander; they come back from the queue
+    gathered_bytes_ = 0;
+    if (stopping_) break;
+    if (reached_consuming_) {
+      failures = 0;
+      reconnects_.Add();
+    }
+    ++failures;
+    SetState(State::kDisconnected);
+    const auto delay = RetryDelay(failures);
+    log->warn("source '{}': {}; reconnecting in {} ms (unacknowledged messages stay in the queue)", source_.name,
+              st.message(), delay.count());
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, delay, [&] { return stopping_.load(); });
+  }
+  SetState(State::kStopped);
+}
+
+Status AmqpSource::Consume() {
+  SetState(State::kConnecting);
+  ASSIGN_OR_RETURN(connection_, AmqpConnection::Open(url_, kConnectTimeout, kHeartbeatSeconds));
+  ++connection_number_;
+  tracker_.Reset();
+  ASSIGN_OR_RETURN(const uint32_t waiting, connection_->EnsureQueue(source_.queue));
+  RETURN_IF_ERROR(dead_letters_->Prepare());
+  RETURN_IF_ERROR(connection_->Qos(static_cast<uint16_t>(source_.prefetch)));
+  RETURN_IF_ERROR(connection_->Consume(source_.queue));
+  reached_consuming_ = true;
+  SetState(State::kConsuming);
+  Log("amqp")->info("source '{}': consuming queue '{}' on {} ({} messages waiting)", source_.name, source_.queue,
+                    connection_->where(), waiting);
+  while (!stopping_) {
+    RETURN_IF_ERROR(AckLanded());
+    if (!lander_->Ready()) {
+      // The landing zone refuses for now: take nothing more; what is landing
+      // still completes and is acked.
+      SetState(State::kPaused);
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, kIdleWait, [&] { return stopping_.load() || !landed_.empty(); });
+      continue;
+    }
+    SetState(State::kConsuming);
+    const auto wait = !gathered_.empty() ? std::chrono::milliseconds(0) : lands_in_flight_ > 0 ? kAckWait : kIdleWait;
+    ASSIGN_OR_RETURN(const bool received, Receive(wait));
+    if (gathered_.empty()) continue;
+    const bool more_buffered = amqp_data_in_buffer(connection_->state()) || amqp_frames_enqueued(connection_->state());
+    if (!received || !more_buffered || gathered_bytes_ >= kMaxGatheredBytes) LandGathered();
+  }
+  // Stopping: land what is gathered and acknowledge what lands in time.
+  LandGathered();
+  const auto deadline = std::chrono::steady_clock::now() + kStopWait;
+  while (lands_in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_until(lock, deadline, [&] { return !landed_.empty(); });
+    }
+    if (Status st = AckLanded(); !st.ok()) return Status::Ok();  // the rest is redelivered
+  }
+  return Status::Ok();
+}
+
+Result<bool> AmqpSource::Receive(std::chrono::milliseconds timeout) {
+  amqp_connection_state_t conn = connection_->state();
+  amqp_maybe_release_buffers(conn);
+  amqp_envelope_t envelope;
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  const amqp_rpc_reply_t reply = amqp_consume_message(conn, &envelope, &tv, 0);
+  if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+    const Status st = HandleDelivery(&envelope);
+    amqp_destroy_envelope(&envelope);
+    RETURN_IF_ERROR(st);
+    return true;
+  }
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) return false;
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+    // Not a delivery: read the frame that is waiting.
+    amqp_frame_t frame;
+    RETURN_IF_ERROR(connection_->CheckCode(amqp_simple_wait_frame(conn, &frame), "reading from the broker"));
+    if (frame.frame_type != AMQP_FRAME_METHOD) return true;
+    switch (frame.payload.method.id) {
+      case AMQP_CHANNEL_CLOSE_METHOD:
+      case AMQP_CONNECTION_CLOSE_METHOD: {
+        amqp_rpc_reply_t closed{};
+        closed.reply_type = AMQP_RESPONSE_SERVER_EXCEPTION;
+        closed.reply = frame.payload.method;
+        return connection_->Check(closed, "consuming");
+      }
+      case AMQP_BASIC_CANCEL_METHOD:
+        return connection_->Broke(Status::Unavailable(
+            fmt::format("the broker cancelled the consumer of queue '{}' (was it deleted?)", source_.queue)));
+      default:
+        return true;
+    }
+  }
+  return connection_->Check(reply, "consuming");
+}
+
+Status AmqpSource::HandleDelivery(amqp_envelope_t* envelope) {
+  delivered_.Add();
+  if (envelope->redelivered) redelivered_.Add();
+  const uint64_t tag = envelope->delivery_tag;
+  tracker_.Delivered(tag);
+  const amqp_basic_properties_t& props = envelope->message.properties;
+  AmqpMessage message;
+  message.body = BytesView(envelope->message.body);
+  message.routing_key = BytesView(envelope->routing_key);
+  if (props._flags & AMQP_BASIC_TYPE_FLAG) message.type_property = BytesView(props.type);
+  if ((props._flags & AMQP_BASIC_HEADERS_FLAG) && source_.type_from.kind == TypeFrom::Kind::kHeader)
+    message.type_header = HeaderString(props.headers, source_.type_from.header);
+
+  const EventSpec* event = nullptr;
+  if (auto rejected = decoder_->Decode(message, &event, &decoded_)) {
+    Log("amqp")->warn("source '{}': dead-lettering a message ({}): {}", source_.name, rejected->reason,
+                      rejected->message);
+    RETURN_IF_ERROR(dead_letters_->Send(message, *rejected, tag));
+    rejected_.at(rejected->reason)->Add();
+    tracker_.Settled(tag);
+    return Status::Ok();
+  }
+  Gathering& g = gathered_[event];
+  g.events.Append(decoded_);
+  g.tags.push_back(tag);
+  gathered_bytes_ += decoded_.text().size();
+  return Status::Ok();
+}
+
+void AmqpSource::LandGathered() {
+  for (auto& [event, g] : gathered_) {
+    ++lands_in_flight_;
+    lander_->Land(*event, std::move(g.events),
+                  [this, connection = connection_number_, tags = std::move(g.tags)](const Status& st) mutable {
+                    {
+                      std::lock_guard<std::mutex> lock(mu_);
+                      landed_.push_back({connection, std::move(tags), st});
+                    }
+                    cv_.notify_all();
+                  });
+  }
+  gathered_.clear();
+  gathered_bytes_ = 0;
+}
+
+Status AmqpSource::AckLanded() {
+  std::vector<Landed> done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    done.swap(landed_);
+  }
+  Status failure;
+  for (Landed& l : done) {
+    --lands_in_flight_;
+    if (l.connection != connection_number_) continue;  // that channel is gone; the broker redelivers them
+    if (!l.status.ok()) {
+      failure = l.status;
+      continue;
+    }
+    for (uint64_t tag : l.tags) tracker_.Settled(tag);
+  }
+  if (!failure.ok()) return failure.WithContext("the landing zone refused events");
+  size_t count = 0;
+  if (const uint64_t up_to = tracker_.TakeAckable(&count); up_to > 0) {
+    RETURN_IF_ERROR(connection_->Ack(up_to, /*multiple=*/true));
+    acked_.Add(static_cast<int64_t>(count));
+  }
+  return Status::Ok();
+}
+
+}  // namespace sluice
