@@ -590,6 +590,73 @@ alerts:
   EXPECT_NE(all.find("alerts.email needs to:"), std::string::npos) << all;
 }
 
+TEST(ConfigSources, AnAmqpSourceParsesWithItsDefaults) {
+  const Config c = MustParse(std::string(kOrders) + R"(sources:
+  bus:
+    amqp:
+      url: amqp://sluice:secret@127.0.0.1:5672/%2f
+      queue: events
+      format: protobuf
+      proto: {files: [proto/orders.proto], import_paths: proto}
+      types: {OrderCreated: Orders}
+  feed:
+    amqp: {queue: json_events, type_from: "payload:meta.type", prefetch: 20, dead_letter: {exchange: dlx, queue: ''}}
+)", "conf/sluice.yaml");
+  ASSERT_EQ(c.amqp_sources.size(), 2u);
+  const AmqpSourceConfig& bus = c.amqp_sources[0];
+  EXPECT_EQ(bus.name, "bus");
+  EXPECT_EQ(bus.url, "amqp://sluice:secret@127.0.0.1:5672/%2f");
+  EXPECT_EQ(bus.prefetch, 500);
+  EXPECT_EQ(bus.type_from.kind, TypeFrom::Kind::kHeader);
+  EXPECT_EQ(bus.type_from.header, "type");
+  EXPECT_EQ(bus.proto_files, std::vector<std::string>{"conf/proto/orders.proto"});
+  EXPECT_EQ(bus.import_paths, std::vector<std::string>{"conf/proto"});
+  EXPECT_EQ(bus.types.at("OrderCreated"), "Orders");
+  EXPECT_EQ(bus.dead_letter_exchange, "events.dead");
+  EXPECT_EQ(bus.dead_letter_queue, "events.dead");
+  EXPECT_TRUE(bus.reject_unknown_fields);
+  const AmqpSourceConfig& feed = c.amqp_sources[1];
+  EXPECT_EQ(feed.format, "json");
+  EXPECT_EQ(feed.prefetch, 20);
+  EXPECT_EQ(feed.type_from.kind, TypeFrom::Kind::kPayload);
+  EXPECT_EQ(feed.type_from.path, "meta.type");
+  EXPECT_EQ(feed.import_paths, std::vector<std::string>{"conf"});  // the config's folder
+  EXPECT_EQ(feed.dead_letter_exchange, "dlx");
+  EXPECT_EQ(feed.dead_letter_queue, "");  // no queue: the exchange's bindings are the user's
+}
+
+TEST(ConfigSources, AmqpMistakesAreReportedWhereTheyAre) {
+  const auto p = Problems(std::string(kOrders) + R"(sources:
+  a:
+    amqp:
+      url: amqps://h/
+      format: protobuf
+      prefetch: 0
+      type_from: payload:item.x
+  b:
+    amqp: {queue: q, url: http://h, types: {X: Nope}, type_from: header, proto: {unknown_fields: keep}}
+  c:
+    kafka: {}
+  d:
+    amqp: {queue: q, format: protobuf, proto: {files: x.proto}, types: {X: Orders}, type_from: "payload:t"}
+)");
+  const std::string all = Join(p);
+  EXPECT_NE(all.find("amqps:// (TLS) is not supported yet"), std::string::npos) << all;
+  EXPECT_NE(all.find("sources.a.amqp needs a queue"), std::string::npos) << all;
+  EXPECT_NE(all.find("prefetch must be a whole number from 1 to 65535"), std::string::npos) << all;
+  EXPECT_NE(all.find("type_from: a payload path cannot start with item"), std::string::npos) << all;
+  EXPECT_NE(all.find("format protobuf needs proto.files"), std::string::npos) << all;
+  EXPECT_NE(all.find("format protobuf needs types"), std::string::npos) << all;
+  EXPECT_NE(all.find("url must start with amqp://"), std::string::npos) << all;
+  EXPECT_NE(all.find("'X' maps to event type 'Nope', which events: does not declare"), std::string::npos) << all;
+  EXPECT_NE(all.find("type_from must be header:NAME, routing_key or payload:PATH, not 'header'"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("proto.unknown_fields must be reject or ignore"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown key 'kafka'"), std::string::npos) << all;
+  EXPECT_NE(all.find("sources.c needs amqp:"), std::string::npos) << all;
+  EXPECT_NE(all.find("type_from: payload:PATH needs format json"), std::string::npos) << all;
+}
+
 TEST(ConfigKeys, EveryKeyIsDescribedInTheConfigurationDoc) {
   const char* source_dir = std::getenv("SLUICE_SOURCE_DIR");
   ASSERT_NE(source_dir, nullptr) << "SLUICE_SOURCE_DIR is not set (CTest sets it)";

@@ -45,6 +45,16 @@ void AddMessages(const pb::Descriptor* d, std::map<std::string, std::vector<cons
   for (int i = 0; i < d->nested_type_count(); ++i) AddMessages(d->nested_type(i), by_simple, by_full);
 }
 
+// The messages of `file` and of the files it imports (protobuf's own
+// well-known types aside), each file once.
+void AddFile(const pb::FileDescriptor* file, std::map<std::string, std::vector<const pb::Descriptor*>>* by_simple,
+             std::map<std::string, const pb::Descriptor*, std::less<>>* by_full,
+             std::set<const pb::FileDescriptor*>* seen) {
+  if (!seen->insert(file).second || file->package() == "google.protobuf") return;
+  for (int i = 0; i < file->message_type_count(); ++i) AddMessages(file->message_type(i), by_simple, by_full);
+  for (int i = 0; i < file->dependency_count(); ++i) AddFile(file->dependency(i), by_simple, by_full, seen);
+}
+
 // The numbers of fields `m` (or a message inside it) carries that its type
 // does not declare.
 void UnknownFields(const pb::Message& m, std::set<int>* numbers) {
@@ -78,6 +88,7 @@ Result<std::unique_ptr<ProtoSchema>> ProtoSchema::Load(const std::vector<std::st
   CollectErrors errors;
   schema->importer_ = std::make_unique<pb::compiler::Importer>(schema->tree_.get(), &errors);
   std::map<std::string, std::vector<const pb::Descriptor*>> by_simple;
+  std::set<const pb::FileDescriptor*> seen;
   for (const auto& file : files) {
     if (!fs::exists(file)) return Status::NotFound(fmt::format("proto file '{}' does not exist", file));
     std::string virtual_file, shadowing;
@@ -88,7 +99,7 @@ Result<std::unique_ptr<ProtoSchema>> ProtoSchema::Load(const std::vector<std::st
     if (fd == nullptr)
       return Status::InvalidArgument(errors.errors().empty() ? fmt::format("cannot compile '{}'", file)
                                                              : errors.errors());
-    for (int i = 0; i < fd->message_type_count(); ++i) AddMessages(fd->message_type(i), &by_simple, &schema->by_name_);
+    AddFile(fd, &by_simple, &schema->by_name_, &seen);
   }
   for (const auto& [simple, all] : by_simple)
     if (all.size() == 1 && !schema->by_name_.contains(simple)) schema->by_name_[simple] = all.front();

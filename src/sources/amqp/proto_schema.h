@@ -40,8 +40,9 @@ class ProtoSchema {
                                                    const std::vector<std::string>& import_paths);
   ~ProtoSchema();
 
-  // The message called `name`: its full name (factory.OrderCreated) or, when
-  // no other file declares one of that name, its simple name.
+  // The message called `name`, declared in the files or in one they import:
+  // its full name (factory.OrderCreated) or, when no other message has that
+  // name, its simple name.
   Result<const google::protobuf::Descriptor*> Find(std::string_view name) const;
 
   // Decodes `bytes` as a `type` message into one line of JSON. Fails when the
