@@ -40,10 +40,10 @@ struct AmqpMessage {
 //   no_type       the type is not where type_from looks (payload:PATH reads
 //                 a top-level object, so a JSON array has none there)
 //   unknown_type  types does not map it to an event type (json: nor is it one)
-//   undecodable   not protobuf of the named message (garbage, fields it
-//                 does not declare), or for json not an object or array of them
-//   invalid       decoded but not acceptable: a required field missing, an
-//                 event over http.max_event
+//   undecodable   not protobuf of the named message (garbage, a required
+//                 field missing, fields it does not declare), or for json
+//                 not an object or an array of objects
+//   invalid       decoded, but an event is over http.max_event
 struct Rejection {
   std::string reason;     // no_type | unknown_type | undecodable | invalid
   std::string message;    // for people: which type, what is wrong
