@@ -1,5 +1,7 @@
 #include "sources/amqp/proto_schema.h"
 
+#include "sources/amqp/proto_json.h"
+
 #include <filesystem>
 #include <set>
 
@@ -137,11 +139,18 @@ Status ProtoSchema::ToJson(const pb::Descriptor* type, std::string_view bytes, b
           "(proto.unknown_fields: ignore accepts it)",
           fmt::join(unknown, ", "), type->full_name()));
   }
+  json->clear();
+  auto supported = json_writable_.find(type);
+  if (supported == json_writable_.end()) supported = json_writable_.emplace(type, ProtoJsonSupports(type)).first;
+  if (supported->second) {
+    WriteProtoJson(*scratch, json);
+    return Status::Ok();
+  }
+  // Any or FieldMask inside: protobuf's own converter (slower).
   bytes_.assign(bytes.data(), bytes.size());
   pb::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
-  json->clear();
   auto status = pb::util::BinaryToJsonString(resolver_.get(), TypeUrl(type), bytes_, json, options);
   if (!status.ok())
     return Status::InvalidArgument(

@@ -1,8 +1,9 @@
 // The .proto files an AMQP source decodes with, compiled when it starts: no
 // code generation step for users. Messages are turned into JSON by the
-// protobuf JSON mapping, with the fields' original names (order_id, not
-// orderId) so the catalog's paths read like the .proto, and every scalar
-// printed even at its default (a quantity of 0 lands as 0, not as missing).
+// protobuf JSON mapping (proto_json.h), with the fields' original names
+// (order_id, not orderId) so the catalog's paths read like the .proto, and
+// every scalar printed even at its default (a quantity of 0 lands as 0, not
+// as missing).
 //
 // Not thread-safe: decoding reuses one scratch message per type. Keep one
 // per consuming thread.
@@ -64,6 +65,7 @@ class ProtoSchema {
   std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
   std::map<std::string, const google::protobuf::Descriptor*, std::less<>> by_name_;  // full and unique simple names
   std::map<const google::protobuf::Descriptor*, std::unique_ptr<google::protobuf::Message>> scratch_;
+  std::map<const google::protobuf::Descriptor*, bool> json_writable_;  // ProtoJsonSupports, once per type
   std::string bytes_;  // the message bytes, copied for the JSON converter
 };
 
