@@ -2,8 +2,8 @@
 // code generation step for users. Messages are turned into JSON by the
 // protobuf JSON mapping (proto_json.h), with the fields' original names
 // (order_id, not orderId) so the catalog's paths read like the .proto, and
-// every scalar printed even at its default (a quantity of 0 lands as 0, not
-// as missing).
+// every field without presence printed even at its default (a quantity of 0
+// lands as 0, not as missing).
 //
 // Not thread-safe: decoding reuses one scratch message per type. Keep one
 // per consuming thread.
