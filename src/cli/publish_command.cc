@@ -2,9 +2,9 @@
 // the services of the example would (examples/factory). Each line of FILE
 // (NDJSON; "-" or none: standard input) is one message: with format
 // protobuf it is encoded as the --type message of the source's .proto
-// files, with json sent as it is; --raw sends the whole file as one message,
-// bytes untouched (for trying poison messages). Every line is checked
-// before the first is sent, and each is published persistent with
+// files, with json checked to be JSON and sent as it is; --raw sends the
+// whole file as one message, bytes untouched (for trying poison messages).
+// Every line is checked before the first is sent, and each is published persistent with
 // publisher confirms: when the command exits 0, the broker has them all.
 //
 // The type travels where the source's type_from looks for it: the type
@@ -14,6 +14,8 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+
+#include <simdjson.h>
 
 #include "cli/command.h"
 #include "sources/amqp/amqp_connection.h"
@@ -75,16 +77,20 @@ Result<std::vector<std::string>> Bodies(const PublishOptions& o, const AmqpSourc
   std::vector<std::string> bodies;
   std::istringstream lines(input);
   std::string line;
+  simdjson::dom::parser parser;
   for (int number = 1; std::getline(lines, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string where = fmt::format("{}:{}", o.file == "-" ? "stdin" : o.file, number);
     if (!schema) {
+      simdjson::dom::element ignored;
+      if (auto code = parser.parse(line).get(ignored))
+        return Status::InvalidArgument(fmt::format("{}: invalid JSON: {}", where, simdjson::error_message(code)));
       bodies.push_back(line);
       continue;
     }
     std::string bytes;
-    if (Status st = schema->FromJson(message, line, &bytes); !st.ok())
-      return st.WithContext(fmt::format("{}:{}", o.file == "-" ? "stdin" : o.file, number));
+    if (Status st = schema->FromJson(message, line, &bytes); !st.ok()) return st.WithContext(where);
     bodies.push_back(std::move(bytes));
   }
   return bodies;
@@ -110,8 +116,17 @@ int RunPublish(const GlobalOptions& global, const PublishOptions& o) {
   if (s.type_from.kind == TypeFrom::Kind::kHeader && s.type_from.header != "type" && !o.type.empty())
     message.headers.emplace(s.type_from.header, o.type);
   std::string routing_key = o.routing_key;
-  if (routing_key.empty())
-    routing_key = o.exchange.empty() || s.type_from.kind != TypeFrom::Kind::kRoutingKey ? s.queue : o.type;
+  if (routing_key.empty() && s.type_from.kind == TypeFrom::Kind::kRoutingKey) {
+    // The routing key must carry the type, so it cannot also name the queue.
+    if (o.exchange.empty())
+      return ReportError(Status::InvalidArgument(fmt::format(
+                             "source '{}' reads the type from the routing key: publish through an exchange bound "
+                             "to queue '{}' (--exchange), or give --routing-key",
+                             s.name, s.queue)),
+                         kExitUsage);
+    routing_key = o.type;
+  }
+  if (routing_key.empty()) routing_key = s.queue;
 
   auto input = ReadInput(o.file);
   if (!input.ok()) return ReportError(input.status(), kExitUsage);
@@ -119,8 +134,11 @@ int RunPublish(const GlobalOptions& global, const PublishOptions& o) {
   if (!bodies.ok()) return ReportError(bodies.status(), kExitUsage);
 
   std::string url = o.url.empty() ? s.url : o.url;
+  if (const char* env = std::getenv("SLUICE_AMQP_URL"); url.empty() && env != nullptr) url = env;
   if (url.empty())
-    if (const char* env = std::getenv("SLUICE_AMQP_URL")) url = env;
+    return ReportError(Status::InvalidArgument(fmt::format(
+                           "no AMQP url: give --url, set sources.{}.amqp.url or $SLUICE_AMQP_URL", s.name)),
+                       kExitUsage);
   auto connection = AmqpConnection::Open(url, kConnectTimeout, /*heartbeat_seconds=*/0);
   if (!connection.ok()) return ReportError(connection.status());
   AmqpConnection& c = **connection;
@@ -136,7 +154,8 @@ int RunPublish(const GlobalOptions& global, const PublishOptions& o) {
   }
   if (Status st = c.WaitConfirms(0, std::chrono::steady_clock::now() + kConfirmTimeout); !st.ok())
     return ReportError(st);
-  std::cout << fmt::format("published {} messages{} to {} (routing key '{}') on {}, confirmed\n", bodies->size(),
+  std::cout << fmt::format("published {} message{}{} to {} (routing key '{}') on {}, confirmed\n", bodies->size(),
+                           bodies->size() == 1 ? "" : "s",
                            o.type.empty() ? "" : " of type " + o.type,
                            o.exchange.empty() ? "the default exchange" : "exchange '" + o.exchange + "'",
                            routing_key, c.where());

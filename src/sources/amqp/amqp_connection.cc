@@ -52,14 +52,25 @@ std::optional<std::string_view> HeaderString(const amqp_table_t& table, std::str
   return std::nullopt;
 }
 
+Status CheckAmqpUrl(const std::string& url) {
+  std::vector<char> mutable_url(url.begin(), url.end());
+  mutable_url.push_back('\0');
+  amqp_connection_info info;
+  if (url.empty()) return Status::InvalidArgument("no AMQP url");
+  // The url is not repeated: it may hold a password.
+  if (amqp_parse_url(mutable_url.data(), &info) != AMQP_STATUS_OK)
+    return Status::InvalidArgument("the AMQP url is not amqp://user:password@host:port/vhost (%2f for the vhost /)");
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<AmqpConnection>> AmqpConnection::Open(const std::string& url,
                                                              std::chrono::milliseconds timeout,
                                                              int heartbeat_seconds) {
   std::vector<char> mutable_url(url.begin(), url.end());
   mutable_url.push_back('\0');
   amqp_connection_info info;
-  if (amqp_parse_url(mutable_url.data(), &info) != AMQP_STATUS_OK)
-    return Status::InvalidArgument("the AMQP url is not amqp://user:password@host:port/vhost");
+  if (url.empty() || amqp_parse_url(mutable_url.data(), &info) != AMQP_STATUS_OK)
+    return CheckAmqpUrl(url);
   std::unique_ptr<AmqpConnection> c(new AmqpConnection());
   c->where_ = std::string_view(info.vhost) == "/" ? fmt::format("{}:{}", info.host, info.port)
                                                   : fmt::format("{}:{} (vhost {})", info.host, info.port, info.vhost);
@@ -162,6 +173,17 @@ Status AmqpConnection::Consume(const std::string& queue) {
 
 Status AmqpConnection::Ack(uint64_t delivery_tag, bool multiple) {
   return CheckCode(amqp_basic_ack(conn_, kChannel, delivery_tag, multiple ? 1 : 0), "acknowledging");
+}
+
+Status AmqpConnection::Requeue(uint64_t delivery_tag) {
+  return CheckCode(amqp_basic_nack(conn_, kChannel, delivery_tag, /*multiple=*/0, /*requeue=*/1), "requeueing");
+}
+
+Status AmqpConnection::Heartbeat() {
+  amqp_frame_t frame{};
+  frame.frame_type = AMQP_FRAME_HEARTBEAT;
+  frame.channel = 0;
+  return CheckCode(amqp_send_frame(conn_, &frame), "sending a heartbeat");
 }
 
 Status AmqpConnection::ConfirmSelect() {

@@ -50,6 +50,12 @@ class AmqpConnection {
   Status Qos(uint16_t prefetch);
   Status Consume(const std::string& queue);
   Status Ack(uint64_t delivery_tag, bool multiple);
+  // Hands one delivery back to the queue (basic.nack, requeue).
+  Status Requeue(uint64_t delivery_tag);
+  // Sends a heartbeat frame: the broker needs one every heartbeat interval,
+  // and rabbitmq-c sends them only while reading, which a paused consumer
+  // does not do.
+  Status Heartbeat();
 
   // Publisher confirms: after ConfirmSelect every Publish gets a sequence
   // number (1, 2, …) that the broker confirms; WaitConfirms reads confirms
@@ -82,6 +88,9 @@ class AmqpConnection {
   uint64_t published_ = 0;
   uint64_t confirmed_ = 0;
 };
+
+// Whether `url` is one amqp_parse_url accepts (without connecting).
+Status CheckAmqpUrl(const std::string& url);
 
 // The string value of `table`'s entry `key` (longstr or bytes), if any.
 std::optional<std::string_view> HeaderString(const amqp_table_t& table, std::string_view key);

@@ -8,6 +8,7 @@ namespace sluice {
 namespace {
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr int kHeartbeatSeconds = 15;  // a silent network drop is noticed within two of these
+constexpr auto kPausedHeartbeat = std::chrono::seconds(5);  // well within kHeartbeatSeconds
 constexpr auto kIdleWait = std::chrono::milliseconds(100);   // nothing to ack: how long one read waits
 constexpr auto kAckWait = std::chrono::milliseconds(1);      // landings in flight: check for acks this often
 constexpr auto kStopWait = std::chrono::seconds(30);         // Stop waits this long for landings in flight
@@ -64,6 +65,7 @@ Status AmqpSource::Start() {
   if (url_.empty())
     return Status::InvalidArgument(
         fmt::format("source '{}': no url (set sources.{}.amqp.url or $SLUICE_AMQP_URL)", source_.name, source_.name));
+  RETURN_IF_ERROR(CheckAmqpUrl(url_).WithContext(fmt::format("source '{}'", source_.name)));
   ASSIGN_OR_RETURN(decoder_, MessageDecoder::Create(source_, config_.catalog, config_.http.max_event));
   dead_letters_ = std::make_unique<DeadLetters>(config_, source_, url_);
   thread_ = std::thread([this] { Run(); });
@@ -114,6 +116,8 @@ Status AmqpSource::Consume() {
   ASSIGN_OR_RETURN(connection_, AmqpConnection::Open(url_, kConnectTimeout, kHeartbeatSeconds));
   ++connection_number_;
   tracker_.Reset();
+  resume_at_ = {};
+  landing_failures_ = 0;
   ASSIGN_OR_RETURN(const uint32_t waiting, connection_->EnsureQueue(source_.queue));
   RETURN_IF_ERROR(dead_letters_->Prepare());
   RETURN_IF_ERROR(connection_->Qos(static_cast<uint16_t>(source_.prefetch)));
@@ -124,12 +128,9 @@ Status AmqpSource::Consume() {
                     connection_->where(), waiting);
   while (!stopping_) {
     RETURN_IF_ERROR(AckLanded());
-    if (!lander_->Ready()) {
-      // The landing zone refuses for now: take nothing more; what is landing
-      // still completes and is acked.
-      SetState(State::kPaused);
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, kIdleWait, [&] { return stopping_.load() || !landed_.empty(); });
+    if (!lander_->Ready() || std::chrono::steady_clock::now() < resume_at_) {
+      // Take nothing more for now; what is landing still completes and is acked.
+      RETURN_IF_ERROR(Pause());
       continue;
     }
     SetState(State::kConsuming);
@@ -139,16 +140,26 @@ Status AmqpSource::Consume() {
     const bool more_buffered = amqp_data_in_buffer(connection_->state()) || amqp_frames_enqueued(connection_->state());
     if (!received || !more_buffered || gathered_bytes_ >= kMaxGatheredBytes) LandGathered();
   }
-  // Stopping: land what is gathered and acknowledge what lands in time.
+  // Stopping: land what is gathered and acknowledge what lands in time
+  // (and what was dead-lettered). The rest is redelivered.
   LandGathered();
   const auto deadline = std::chrono::steady_clock::now() + kStopWait;
-  while (lands_in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_until(lock, deadline, [&] { return !landed_.empty(); });
-    }
-    if (Status st = AckLanded(); !st.ok()) return Status::Ok();  // the rest is redelivered
+  while (true) {
+    if (Status st = AckLanded(); !st.ok()) return Status::Ok();
+    if (lands_in_flight_ == 0 || std::chrono::steady_clock::now() >= deadline) return Status::Ok();
+    if (Status st = Pause(); !st.ok()) return Status::Ok();
   }
+}
+
+Status AmqpSource::Pause() {
+  if (!stopping_) SetState(State::kPaused);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_heartbeat_ >= kPausedHeartbeat) {
+    RETURN_IF_ERROR(connection_->Heartbeat());
+    last_heartbeat_ = now;
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, kIdleWait, [&] { return (stopping_.load() && lands_in_flight_ == 0) || !landed_.empty(); });
   return Status::Ok();
 }
 
@@ -239,17 +250,24 @@ Status AmqpSource::AckLanded() {
     std::lock_guard<std::mutex> lock(mu_);
     done.swap(landed_);
   }
-  Status failure;
   for (Landed& l : done) {
     --lands_in_flight_;
     if (l.connection != connection_number_) continue;  // that channel is gone; the broker redelivers them
-    if (!l.status.ok()) {
-      failure = l.status;
+    if (l.status.ok()) {
+      landing_failures_ = 0;
+      for (uint64_t tag : l.tags) tracker_.Settled(tag);
       continue;
     }
-    for (uint64_t tag : l.tags) tracker_.Settled(tag);
+    const auto delay = RetryDelay(++landing_failures_);
+    resume_at_ = std::chrono::steady_clock::now() + delay;
+    Log("amqp")->warn("source '{}': {} deliveries could not land ({}); they go back to the queue, and consuming "
+                      "pauses for {} ms",
+                      source_.name, l.tags.size(), l.status.message(), delay.count());
+    for (uint64_t tag : l.tags) {
+      RETURN_IF_ERROR(connection_->Requeue(tag));
+      tracker_.Released(tag);
+    }
   }
-  if (!failure.ok()) return failure.WithContext("the landing zone refused events");
   size_t count = 0;
   if (const uint64_t up_to = tracker_.TakeAckable(&count); up_to > 0) {
     RETURN_IF_ERROR(connection_->Ack(up_to, /*multiple=*/true));

@@ -14,9 +14,14 @@
 // delivery, and the thread reconnects with back-off (0.5 s doubling to 10 s).
 // Deliveries whose landing completes after that are not acked (their tags
 // belong to the old channel); the broker redelivers them and the catalog's
-// key or id absorbs the second copy. A crash is the same case. While the
-// landing writer refuses (backlog over its limit, disk full) the consumer
-// pauses instead of taking more.
+// key or id absorbs the second copy. A crash is the same case.
+//
+// While the landing writer is not Ready (backlog over its limit, stopping)
+// the consumer pauses: it reads nothing more, and the broker keeps the
+// rest. When a landing fails (disk full), its deliveries go back to the
+// queue (basic.nack, requeue) and the consumer pauses 0.5 s, doubling to
+// 10 s while failures repeat. A paused consumer keeps its connection alive
+// with heartbeats.
 //
 // /metrics, each labelled source="<name>":
 //   sluice_amqp_consumer_state{state}  1 for the current state: connecting,
@@ -85,9 +90,11 @@ class AmqpSource {
   Status HandleDelivery(amqp_envelope_t* envelope);
   // Hands every gathering to the lander.
   void LandGathered();
-  // Settles what has landed and acknowledges what may be; fails when a
-  // landing failed or an ack cannot be sent.
+  // Settles what has landed and acknowledges what may be; requeues what
+  // failed to land and sets resume_at_. Fails when the broker cannot be told.
   Status AckLanded();
+  // Paused: sends a heartbeat when one is due, waits a little.
+  Status Pause();
   // Reads one delivery, or another frame the broker sent; false when none
   // came within `timeout`.
   Result<bool> Receive(std::chrono::milliseconds timeout);
@@ -108,6 +115,9 @@ class AmqpSource {
   int lands_in_flight_ = 0;
 
   bool reached_consuming_ = false;  // this connection got as far as consuming
+  int landing_failures_ = 0;        // in a row
+  std::chrono::steady_clock::time_point resume_at_;  // after a failed landing, take nothing before this
+  std::chrono::steady_clock::time_point last_heartbeat_;
 
   std::mutex mu_;  // guards landed_; cv_ wakes the thread for landings and Stop
   std::condition_variable cv_;

@@ -76,7 +76,9 @@ Status DeadLetters::Send(const AmqpMessage& message, const Rejection& why, uint6
                   {"sluice-queue", source_.queue}};
   if (!why.type_name.empty()) copy.headers["sluice-type"] = why.type_name;
   if (message.type_header) copy.headers[source_.type_from.header] = std::string(*message.type_header);
-  Status st = connection_->Publish(source_.dead_letter_exchange, message.routing_key, copy, /*mandatory=*/false);
+  // mandatory: a copy that reaches no queue (dead_letter.queue: '' and
+  // nothing bound) comes back as an error instead of vanishing.
+  Status st = connection_->Publish(source_.dead_letter_exchange, message.routing_key, copy, /*mandatory=*/true);
   if (st.ok()) st = connection_->WaitConfirms(0, std::chrono::steady_clock::now() + kConfirmTimeout);
   if (!st.ok()) {
     connection_.reset();

@@ -14,7 +14,9 @@
 //   sluice-queue        the queue it was consumed from
 //   sluice-type         the type name found (when one was)
 // The exchange (fanout, durable) and the queue bound to it are declared by
-// sluice; both default to "<queue>.dead".
+// sluice; both default to "<queue>.dead". With dead_letter.queue '' the
+// bindings are the user's; a copy that reaches no queue is an error (the
+// original stays unacknowledged and comes back), never a silent drop.
 //
 // Not thread-safe: the consuming thread owns it. It opens its own broker
 // connection (so confirms never interleave with deliveries) and its own

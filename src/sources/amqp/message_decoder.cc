@@ -40,9 +40,12 @@ std::optional<Rejection> MessageDecoder::TypeName(const AmqpMessage& message, st
     case TypeFrom::Kind::kRoutingKey:
       *name = message.routing_key;
       break;
-    case TypeFrom::Kind::kPayload:
-      *name = parser_.ScalarAt(message.body, *type_path_).value_or("");
+    case TypeFrom::Kind::kPayload: {
+      auto value = parser_.ScalarAt(message.body, *type_path_);
+      if (!value.ok()) return Rejection{rejection::kUndecodable, value.status().message(), ""};
+      *name = value->value_or("");
       break;
+    }
   }
   if (!name->empty()) return std::nullopt;
   std::string where;

@@ -144,6 +144,9 @@ TEST_F(MessageDecoderTest, APayloadPathNamesTheType) {
   ASSERT_TRUE(none);
   EXPECT_EQ(none->reason, rejection::kNoType);
   EXPECT_NE(none->message.find("nothing at meta.kind"), std::string::npos);
+  auto garbage = Decode({"\x01\x02", "q", "", std::nullopt});
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->reason, rejection::kUndecodable) << "not JSON at all";
 }
 
 TEST_F(MessageDecoderTest, AJsonArrayCarriesSeveralEventsAllOrNone) {

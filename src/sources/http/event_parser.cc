@@ -92,10 +92,10 @@ RequestOutcome EventParser::Parse(std::string_view body, BodyFormat format, cons
   return outcome;
 }
 
-std::optional<std::string> EventParser::ScalarAt(std::string_view json, const Path& path) {
+Result<std::optional<std::string>> EventParser::ScalarAt(std::string_view json, const Path& path) {
   dom::element root;
-  if (parser_->parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS)
-    return std::nullopt;
+  if (auto code = parser_->parse(json.data(), json.size(), /*realloc_if_needed=*/true).get(root))
+    return Status::InvalidArgument(fmt::format("invalid JSON: {}", simdjson::error_message(code)));
   return ValueText(root, path);
 }
 

@@ -53,9 +53,9 @@ class EventParser {
                                      size_t max_event, IncomingEvents* events);
 
   // The value at `path` in the JSON text `json`, read as the tenant is (see
-  // above); nullopt when `json` is not valid JSON or the value is absent.
+  // above); nullopt when it is absent, an error when `json` is not JSON.
   // For the AMQP source's type_from: payload:PATH.
-  std::optional<std::string> ScalarAt(std::string_view json, const Path& path);
+  Result<std::optional<std::string>> ScalarAt(std::string_view json, const Path& path);
 
  private:
   struct Where {
