@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "base/clock.h"
 #include "base/utf8.h"
 
 namespace sluice {
@@ -95,19 +96,6 @@ void AppendNanos(int32_t nanos, std::string* out) {
   if (nanos % 1'000'000 == 0) fmt::format_to(std::back_inserter(*out), ".{:03}", nanos / 1'000'000);
   else if (nanos % 1'000 == 0) fmt::format_to(std::back_inserter(*out), ".{:06}", nanos / 1'000);
   else fmt::format_to(std::back_inserter(*out), ".{:09}", nanos);
-}
-
-// Days since 1970-01-01 → civil date (Howard Hinnant's days_from_civil, inverted).
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
 void AppendTimestamp(int64_t seconds, int32_t nanos, std::string* out) {
