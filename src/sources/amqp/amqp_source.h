@@ -36,7 +36,6 @@
 #include <amqp.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -95,9 +94,13 @@ class AmqpSource {
   Status AckLanded();
   // Paused: sends a heartbeat when one is due, waits a little.
   Status Pause();
-  // Reads one delivery, or another frame the broker sent; false when none
-  // came within `timeout`.
-  Result<bool> Receive(std::chrono::milliseconds timeout);
+  // Reads one delivery, or another frame the broker sent, if one is here
+  // already; false when none is.
+  Result<bool> Receive();
+  // Sleeps until a landing completes or Stop (or, with `broker`, the broker
+  // sends something), at most `timeout`.
+  void WaitForWork(bool broker, std::chrono::milliseconds timeout);
+  void Wake();
   void SetState(State s);
 
   const Config& config_;
@@ -111,6 +114,8 @@ class AmqpSource {
   uint64_t connection_number_ = 0;  // which connection the tags belong to
   std::map<const EventSpec*, Gathering> gathered_;
   size_t gathered_bytes_ = 0;
+  int gathered_count_ = 0;  // deliveries in gathered_
+  const int max_gathered_;  // a quarter of the prefetch window
   IncomingEvents decoded_;  // one message's events, reused
   int lands_in_flight_ = 0;
 
@@ -119,9 +124,9 @@ class AmqpSource {
   std::chrono::steady_clock::time_point resume_at_;  // after a failed landing, take nothing before this
   std::chrono::steady_clock::time_point last_heartbeat_;
 
-  std::mutex mu_;  // guards landed_; cv_ wakes the thread for landings and Stop
-  std::condition_variable cv_;
+  std::mutex mu_;  // guards landed_
   std::vector<Landed> landed_;
+  int wake_fd_ = -1;  // an eventfd: landings and Stop wake the consuming thread's poll
   std::atomic<bool> stopping_{false};
   std::atomic<State> state_{State::kDisconnected};
   std::thread thread_;
