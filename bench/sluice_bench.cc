@@ -1,8 +1,10 @@
 // sluice_bench: sluice's load + merge against the seed's plain-SQL way on
 // SQLite, the merge against SQLite's own ceiling for its writes, and the
-// same on PostgreSQL: sluice's postgres backend against the seed's MERGE.
+// same on PostgreSQL: sluice's postgres backend against the seed's MERGE,
+// and sluice's RabbitMQ source against a plain consumer on the same broker.
 //
-//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S] [--no-pg | --pg-only]
+//   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
+//                [--no-pg | --pg-only] [--no-amqp | --amqp-only]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -12,9 +14,13 @@
 //      INSERT … SELECT … ROW_NUMBER() … ON CONFLICT statement;
 //   4. SQLite's ceiling: a bare loop of upserts of already-cast rows;
 //   5. PostgreSQL (unless --no-pg; pg_bench.h): sluice load and merge, then
-//      the seed's COPY and MERGE in SQL, on one throwaway server.
+//      the seed's COPY and MERGE in SQL, on one throwaway server;
+//   6. AMQP (unless --no-amqp; amqp_bench.h): N protobuf messages of the
+//      factory example published persistent with confirms, consumed by a
+//      plain rabbitmq-c consumer, then by `sluice serve` until all merged.
 // Exit status: 0 when every phase ran and the final tables agree (goals met
-// or not: the report says PASS/MISS), 1 otherwise.
+// or not: the report says PASS/MISS), 1 otherwise. --amqp-only runs only
+// part 6 (no Accounting events).
 #include <malloc.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -29,6 +35,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "amqp_bench.h"
 #include "bench_db.h"
 #include "catalog/ddl.h"
 #include "child_run.h"
@@ -60,6 +67,9 @@ constexpr double kPgMergeSpeedupGoal = 2.0;    // × faster than the SQL baselin
 // second landing copy, two staging tables, two final tables and its WAL.
 constexpr int64_t kBytesPerEventOnDisk = 6000;
 constexpr int64_t kPgBytesPerEventOnDisk = 6000;
+// The AMQP part: the broker's two queues (one at a time), sluice's landing
+// copy and warehouse (1M measured at about 0.5 GB at the peak).
+constexpr int64_t kAmqpBytesPerMessageOnDisk = 1000;
 
 struct Options {
   int64_t events = 1'000'000;
@@ -72,6 +82,9 @@ struct Options {
   bool print_pg_sql = false;
   bool pg = true;
   bool pg_only = false;  // phases 1 and 5 only
+  bool amqp = true;
+  bool amqp_only = false;  // the AMQP part only
+  int amqp_prefetch = 500;  // both AMQP consumers' prefetch (the source's default)
   uint64_t seed = 1;
 };
 
@@ -161,8 +174,9 @@ int Run(const Options& o) {
     }
   }
   const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
-                 ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg";
-  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir}) {
+                 ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg",
+                 amqp_dir = work / "amqp";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) {
@@ -177,7 +191,9 @@ int Run(const Options& o) {
     }
     std::error_code ec;
     if (own_dir) fs::remove_all(work, ec);
-    else for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir}) fs::remove_all(d, ec);
+    else
+      for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir})
+        fs::remove_all(d, ec);
   };
   const auto fail = [&](const Status& st) {
     std::cerr << "error: " << st.message() << "\n";
@@ -185,15 +201,69 @@ int Run(const Options& o) {
     return 1;
   };
 
-  Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
+  if (o.amqp_only)
+    Say(fmt::format("sluice_bench --amqp-only: {} AMQP messages, seed {}, sluice {}", o.events, o.seed, o.sluice));
+  else
+    Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
   Say(fmt::format("work folder {}", work.string()));
   struct statvfs vfs {};
   if (::statvfs(work.c_str(), &vfs) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    const uint64_t need =
-        static_cast<uint64_t>(o.events) * (kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0));
+    const int64_t per_event = o.amqp_only ? kAmqpBytesPerMessageOnDisk
+                                          : kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0) +
+                                                (o.amqp && !o.pg_only ? kAmqpBytesPerMessageOnDisk : 0);
+    const uint64_t need = static_cast<uint64_t>(o.events) * static_cast<uint64_t>(per_event);
     if (free_bytes < need)
       Say(fmt::format("WARNING: {} free there; this run needs about {}", Gb(free_bytes), Gb(need)));
+  }
+
+  // 6. AMQP: sluice's RabbitMQ source against a plain consumer.
+  const auto run_amqp = [&](int phase, int phases) -> Result<AmqpBenchResult> {
+    Say(fmt::format("\n[{}/{}] AMQP: {} protobuf messages published persistent with confirms, consumed by a plain "
+                    "rabbitmq-c consumer, then by sluice serve until merged, on one throwaway broker",
+                    phase, phases, o.events));
+    ::malloc_trim(0);
+    AmqpBenchInput in;
+    in.sluice = o.sluice;
+    in.node_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/rabbitmq-node.sh";
+    in.example_dir = std::string(SLUICE_SOURCE_DIR) + "/examples/factory";
+    in.dir = amqp_dir;
+    in.logs_dir = logs_dir;
+    in.messages = o.events;
+    in.seed = o.seed;
+    in.keep = o.keep;
+    in.prefetch = static_cast<uint16_t>(o.amqp_prefetch);
+    return RunAmqpBench(in);
+  };
+  const auto say_amqp_goal = [](const AmqpBenchResult& a) {
+    Say(fmt::format("{}  AMQP: sluice consume→landed→merged at {:.0f}% of the plain consumer's rate ({:.0f} of {:.0f} "
+                    "msg/s; goal >= {:.0f}%){}",
+                    Verdict(a.ratio() >= kAmqpRatioGoal), a.ratio() * 100, a.merged_rate(), a.plain_rate(),
+                    kAmqpRatioGoal * 100,
+                    a.prefetch == 500 ? "" : fmt::format(" -- at prefetch {}, not the source's default 500: for "
+                                                         "information only", a.prefetch)));
+  };
+  if (o.amqp_only) {
+    auto amqp = run_amqp(1, 1);
+    if (!amqp.ok()) return fail(amqp.status());
+    Say("\n================================ summary ================================");
+    Say("(--amqp-only: the SQLite and PostgreSQL parts did not run)");
+    SayAmqpSummary(*amqp);
+    Say("-------------------------------- goals ----------------------------------");
+    say_amqp_goal(*amqp);
+    Say("=========================================================================");
+    if (std::max({amqp->publish_plain.other_cores, amqp->plain.other_cores, amqp->sluice.other_cores}) >= 0.25)
+      Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
+                      "the figures above are noisier than usual.",
+                      std::max({amqp->publish_plain.other_cores, amqp->plain.other_cores, amqp->sluice.other_cores}),
+                      ::sysconf(_SC_NPROCESSORS_ONLN)));
+    if (!amqp->correct()) {
+      Say("!!!!! AMQP checks failed: see above");
+      Say(fmt::format("work files kept for inspection in {}", work.string()));
+      return 1;
+    }
+    cleanup();
+    return 0;
   }
 
   // The catalog entry both sides write: the example's config, copied so that
@@ -212,7 +282,7 @@ int Run(const Options& o) {
     std::error_code ec;
     fs::permissions(work, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add, ec);
   }
-  const int phases = o.pg_only ? 2 : o.pg ? 5 : 4;
+  const int phases = o.pg_only ? 2 : (o.pg ? 5 : 4) + (o.amqp ? 1 : 0);
 
   // 1. The events.
   Say(fmt::format("\n[1/{}] generating events", phases));
@@ -226,9 +296,9 @@ int Run(const Options& o) {
 
   // 5. PostgreSQL: sluice's backend and the seed's way in SQL on one server.
   const auto run_pg = [&]() -> Result<PgBenchResult> {
-    Say(fmt::format("\n[{0}/{0}] PostgreSQL: sluice load and merge (child processes), then the SQL baseline "
+    Say(fmt::format("\n[{}/{}] PostgreSQL: sluice load and merge (child processes), then the SQL baseline "
                     "(COPY into stg(payload jsonb), one MERGE), on one throwaway server",
-                    phases));
+                    o.pg_only ? 2 : 5, phases));
     // The ceiling's cast rows are freed, but glibc keeps the pages; handing
     // them back keeps the children's peak RSS their own (child_run.h).
     ::malloc_trim(0);
@@ -353,6 +423,14 @@ int Run(const Options& o) {
     pg = std::move(*result);
   }
 
+  // 6. AMQP (run_amqp above).
+  std::optional<AmqpBenchResult> amqp;
+  if (o.amqp) {
+    auto result = run_amqp(phases, phases);
+    if (!result.ok()) return fail(result.status());
+    amqp = std::move(*result);
+  }
+
   // The summary.
   const double sluice_total = load->wall_seconds + merge->wall_seconds;
   const double sql_total = sql->load.wall_seconds + sql->merge.wall_seconds;
@@ -371,6 +449,10 @@ int Run(const Options& o) {
                         pg->baseline.merge.other_cores});
   }
   const bool pg_agree = !pg || (pg->same.identical() && pg->sluice_rows == sluice_rows);
+  if (amqp)
+    busiest = std::max({busiest, amqp->publish_plain.other_cores, amqp->publish_sluice.other_cores,
+                        amqp->plain.other_cores, amqp->sluice.other_cores});
+  const bool amqp_correct = !amqp || amqp->correct();
 
   const auto row = [](std::string_view name, double wall, double cpu, std::string rate_text, std::string rss,
                       double other) {
@@ -399,6 +481,7 @@ int Run(const Options& o) {
                   ceiling.final_rows, rows_agree ? " (sluice's and the baseline's tables identical)"
                                                  : "   <<<<< MISMATCH"));
   if (pg) SayPgSummary(*pg, g.events);
+  if (amqp) SayAmqpSummary(*amqp);
   Say("-------------------------------- goals ----------------------------------");
   Say(fmt::format("{}  load+merge {:.2f}x faster than the SQL baseline (goal >= {:.0f}x)",
                   Verdict(speedup >= kLoadMergeSpeedupGoal), speedup, kLoadMergeSpeedupGoal));
@@ -410,13 +493,15 @@ int Run(const Options& o) {
                     Verdict(PgMergeSpeedup(*pg) >= kPgMergeSpeedupGoal), PgMergeSpeedup(*pg), kPgMergeSpeedupGoal));
   Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
                   Mib(peak_rss), Mib(kRssGoalKib)));
+  if (amqp) say_amqp_goal(*amqp);
   Say("=========================================================================");
   if (busiest >= 0.25)
     Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
                     "the figures above are noisier than usual.",
                     busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  if (!rows_agree || !pg_agree) {
-    Say("!!!!! the final tables differ: see the warning above");
+  if (!amqp_correct) Say("!!!!! AMQP checks failed: see the AMQP part above");
+  if (!rows_agree || !pg_agree || !amqp_correct) {
+    if (!rows_agree || !pg_agree) Say("!!!!! the final tables differ: see the warning above");
     Say(fmt::format("work files kept for inspection in {}", work.string()));
     return 1;
   }
@@ -429,8 +514,9 @@ int Run(const Options& o) {
 
 int main(int argc, char** argv) {
   sluice::bench::Options o;
-  CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite and on PostgreSQL"};
-  app.add_option("--events,-n", o.events, "number of Accounting events")
+  CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite and on PostgreSQL, and its "
+               "RabbitMQ source against a plain consumer"};
+  app.add_option("--events,-n", o.events, "number of Accounting events (and of AMQP messages)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--sluice", o.sluice, "the sluice binary to run")->capture_default_str();
   app.add_option("--config", o.config, "the sluice.yaml with the Accounting event")
@@ -444,6 +530,15 @@ int main(int argc, char** argv) {
                "run the PostgreSQL part, on a throwaway cluster from scripts/pg-cluster.sh (default: on)");
   app.add_flag("--pg-only", o.pg_only,
                "generate the events, then run only the PostgreSQL part (no SQLite phases; for quicker iterations)");
+  app.add_flag("--amqp,!--no-amqp", o.amqp,
+               "run the AMQP part: a throwaway RabbitMQ broker from scripts/rabbitmq-node.sh, a plain consumer "
+               "against sluice serve (default: on)");
+  app.add_flag("--amqp-only", o.amqp_only,
+               "run only the AMQP part, with --events messages (no Accounting events, no SQLite or PostgreSQL parts)");
+  app.add_option("--amqp-prefetch", o.amqp_prefetch,
+                 "the prefetch of both AMQP consumers, the plain one and sluice's source (the goal is measured at the "
+                 "source's default, 500)")
+      ->check(CLI::Range(1, 65535))->capture_default_str();
   app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
   app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -458,6 +553,15 @@ int main(int argc, char** argv) {
     std::cerr << "error: --pg-only and --no-pg leave nothing to run\n";
     return 2;
   }
+  if (o.amqp_only && !o.amqp) {
+    std::cerr << "error: --amqp-only and --no-amqp leave nothing to run\n";
+    return 2;
+  }
+  if (o.amqp_only && o.pg_only) {
+    std::cerr << "error: --amqp-only and --pg-only exclude each other\n";
+    return 2;
+  }
+  if (o.pg_only) o.amqp = false;  // only PostgreSQL
   o.config = std::filesystem::absolute(o.config).string();
   if (o.print_sql || o.print_pg_sql) {
     auto config = sluice::LoadConfig(o.config);
