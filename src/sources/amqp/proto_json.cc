@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -84,6 +85,22 @@ void AppendBase64(std::string_view bytes, std::string* out) {
 }
 
 template <typename T>
+void AppendInt(T v, bool quoted, std::string* out) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
+  if (quoted) out->push_back('"');
+  out->append(buffer, end);
+  if (quoted) out->push_back('"');
+}
+
+// `n` as exactly `width` digits.
+void AppendDigits(int64_t n, int width, std::string* out) {
+  char buffer[20];
+  for (int i = width - 1; i >= 0; --i, n /= 10) buffer[i] = static_cast<char>('0' + n % 10);
+  out->append(buffer, static_cast<size_t>(width));
+}
+
+template <typename T>
 void AppendFloat(T v, std::string* out) {
   if (std::isnan(v)) out->append("\"NaN\"");
   else if (std::isinf(v)) out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
@@ -93,9 +110,10 @@ void AppendFloat(T v, std::string* out) {
 // 0, 3, 6 or 9 digits of a fraction of a second, as protobuf prints them.
 void AppendNanos(int32_t nanos, std::string* out) {
   if (nanos == 0) return;
-  if (nanos % 1'000'000 == 0) fmt::format_to(std::back_inserter(*out), ".{:03}", nanos / 1'000'000);
-  else if (nanos % 1'000 == 0) fmt::format_to(std::back_inserter(*out), ".{:06}", nanos / 1'000);
-  else fmt::format_to(std::back_inserter(*out), ".{:09}", nanos);
+  out->push_back('.');
+  if (nanos % 1'000'000 == 0) AppendDigits(nanos / 1'000'000, 3, out);
+  else if (nanos % 1'000 == 0) AppendDigits(nanos / 1'000, 6, out);
+  else AppendDigits(nanos, 9, out);
 }
 
 void AppendTimestamp(int64_t seconds, int32_t nanos, std::string* out) {
@@ -107,8 +125,18 @@ void AppendTimestamp(int64_t seconds, int32_t nanos, std::string* out) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  fmt::format_to(std::back_inserter(*out), "\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rest / 3600,
-                 rest / 60 % 60, rest % 60);
+  out->push_back('"');
+  if (y < 0 || y > 9999) {  // outside what RFC 3339 can say; protobuf refuses these, sluice keeps them
+    AppendInt(y, false, out);
+  } else {
+    AppendDigits(y, 4, out);
+  }
+  const std::pair<int64_t, char> parts[] = {{m, '-'}, {d, 'T'}, {rest / 3600, ':'}, {rest / 60 % 60, ':'}, {rest % 60, 0}};
+  out->push_back('-');
+  for (const auto& [value, after] : parts) {
+    AppendDigits(value, 2, out);
+    if (after != 0) out->push_back(after);
+  }
   AppendNanos(nanos, out);
   out->append("Z\"");
 }
@@ -120,7 +148,7 @@ void AppendDuration(int64_t seconds, int32_t nanos, std::string* out) {
     seconds = -seconds;
     nanos = -nanos;
   }
-  fmt::format_to(std::back_inserter(*out), "{}", seconds);
+  AppendInt(seconds, false, out);
   AppendNanos(nanos, out);
   out->append("s\"");
 }
@@ -133,17 +161,16 @@ void AppendValue(const pb::Message& m, const FD* f, int index, std::string* out)
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
     case FD::CPPTYPE_INT32:
-      fmt::format_to(std::back_inserter(*out), "{}", rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      AppendInt(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f), false, out);
       break;
     case FD::CPPTYPE_UINT32:
-      fmt::format_to(std::back_inserter(*out), "{}", rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      AppendInt(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f), false, out);
       break;
     case FD::CPPTYPE_INT64:
-      fmt::format_to(std::back_inserter(*out), "\"{}\"", rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+      AppendInt(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f), true, out);
       break;
     case FD::CPPTYPE_UINT64:
-      fmt::format_to(std::back_inserter(*out), "\"{}\"",
-                     rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+      AppendInt(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f), true, out);
       break;
     case FD::CPPTYPE_DOUBLE:
       AppendFloat(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f), out);
@@ -161,7 +188,7 @@ void AppendValue(const pb::Message& m, const FD* f, int index, std::string* out)
       } else if (const pb::EnumValueDescriptor* v = f->enum_type()->FindValueByNumber(number)) {
         AppendString(v->name(), out);
       } else {
-        fmt::format_to(std::back_inserter(*out), "{}", number);
+        AppendInt(number, false, out);
       }
       break;
     }

@@ -63,16 +63,28 @@ void UnknownFields(const pb::Message& m, std::set<int>* numbers) {
   const pb::Reflection* r = m.GetReflection();
   const pb::UnknownFieldSet& unknown = r->GetUnknownFields(m);
   for (int i = 0; i < unknown.field_count(); ++i) numbers->insert(unknown.field(i).number());
-  std::vector<const pb::FieldDescriptor*> fields;
-  r->ListFields(m, &fields);
-  for (const pb::FieldDescriptor* f : fields) {
+  const pb::Descriptor* d = m.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const pb::FieldDescriptor* f = d->field(i);
     if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
     if (f->is_repeated()) {
-      for (int i = 0; i < r->FieldSize(m, f); ++i) UnknownFields(r->GetRepeatedMessage(m, f, i), numbers);
-    } else {
+      for (int j = 0; j < r->FieldSize(m, f); ++j) UnknownFields(r->GetRepeatedMessage(m, f, j), numbers);
+    } else if (r->HasField(m, f)) {
       UnknownFields(r->GetMessage(m, f), numbers);
     }
   }
+}
+
+// Whether `d`, or a message it may contain, has a required (proto2) field.
+bool HasRequiredFields(const pb::Descriptor* d, std::set<const pb::Descriptor*>* seen) {
+  if (!seen->insert(d).second) return false;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const pb::FieldDescriptor* f = d->field(i);
+    if (f->is_required()) return true;
+    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE && HasRequiredFields(f->message_type(), seen))
+      return true;
+  }
+  return false;
 }
 }  // namespace
 
@@ -121,13 +133,19 @@ Result<const pb::Descriptor*> ProtoSchema::Find(std::string_view name) const {
 
 Status ProtoSchema::ToJson(const pb::Descriptor* type, std::string_view bytes, bool reject_unknown_fields,
                            std::string* json) {
-  auto& scratch = scratch_[type];
-  if (!scratch) scratch.reset(factory_->GetPrototype(type)->New());
+  Decoding& d = decoding_[type];
+  if (!d.scratch) {
+    d.scratch.reset(factory_->GetPrototype(type)->New());
+    std::set<const pb::Descriptor*> seen;
+    d.has_required = HasRequiredFields(type, &seen);
+    d.json_writable = ProtoJsonSupports(type);
+  }
+  pb::Message* scratch = d.scratch.get();
   scratch->Clear();
   if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
       !scratch->ParsePartialFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return Status::InvalidArgument(fmt::format("not a valid protobuf {} message", type->full_name()));
-  if (!scratch->IsInitialized())
+  if (d.has_required && !scratch->IsInitialized())
     return Status::InvalidArgument(fmt::format("{} is missing required fields: {}", type->full_name(),
                                                scratch->InitializationErrorString()));
   if (reject_unknown_fields) {
@@ -140,9 +158,7 @@ Status ProtoSchema::ToJson(const pb::Descriptor* type, std::string_view bytes, b
           fmt::join(unknown, ", "), type->full_name()));
   }
   json->clear();
-  auto supported = json_writable_.find(type);
-  if (supported == json_writable_.end()) supported = json_writable_.emplace(type, ProtoJsonSupports(type)).first;
-  if (supported->second) {
+  if (d.json_writable) {
     WriteProtoJson(*scratch, json);
     return Status::Ok();
   }

@@ -64,8 +64,12 @@ class ProtoSchema {
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
   std::map<std::string, const google::protobuf::Descriptor*, std::less<>> by_name_;  // full and unique simple names
-  std::map<const google::protobuf::Descriptor*, std::unique_ptr<google::protobuf::Message>> scratch_;
-  std::map<const google::protobuf::Descriptor*, bool> json_writable_;  // ProtoJsonSupports, once per type
+  struct Decoding {  // per message type, made on its first message
+    std::unique_ptr<google::protobuf::Message> scratch;  // reused: parsing allocates less
+    bool has_required = false;                          // else IsInitialized is skipped
+    bool json_writable = false;                         // ProtoJsonSupports
+  };
+  std::map<const google::protobuf::Descriptor*, Decoding> decoding_;
   std::string bytes_;  // the message bytes, copied for the JSON converter
 };
 
