@@ -412,7 +412,9 @@ TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndT
 // 8. Backpressure: the landing zone over landing.max_backlog pauses the
 // consumer. A 1 KiB backlog limit, with landed files sealed (and so loaded)
 // only once a second (roll_interval 1s, seal_when_idle off): every landing
-// pushes the backlog over the limit until the next roll.
+// pushes the backlog over the limit until the next roll. (That a pause never
+// sends deliveries back to the broker is the next test's: it makes the race
+// that does so likely, where this one hits it about once in 50 runs.)
 
 TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessagesUntilItDrains) {
   constexpr int kMessages = 1000;
@@ -445,7 +447,6 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
       kDeadline))
       << paused.Describe() << ", waiting " << waiting << ", /readyz " << readyz << "\n" << server.process().Stderr();
   EXPECT_LT(paused.acked, kMessages) << paused.Describe();
-  EXPECT_LE(paused.delivered - paused.acked, 200) << "more than prefetch outstanding: " << paused.Describe();
 
   AmqpSourceMetrics m;
   EXPECT_TRUE(PollUntil(
@@ -457,18 +458,65 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
       << "rows: " << CountOr(ws, kTick.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
   ExpectExactlyOnce(ws, kTick, kMessages);
   EXPECT_EQ(CountOr(ws, kTick.table + "_stg"), kMessages) << "a message landed twice";
-  // Paused means the broker kept them: each message was delivered once,
-  // none was handed to a landing zone that refused it and sent back
-  // (docs/sources.md: sluice never nacks; landings in flight complete).
-  EXPECT_EQ(m.delivered, kMessages) << m.Describe();
-  EXPECT_EQ(m.redelivered, 0) << m.Describe();
-  EXPECT_THAT(server.process().Stderr(), ::testing::Not(HasSubstr("could not land")));
   // Once the last files are loaded, the backlog is under its limit again.
   EXPECT_TRUE(PollUntil([&] { return SourceMetrics(server.port(), kSource).state() == "consuming"; }, kDeadline))
       << SourceMetrics(server.port(), kSource).Describe();
   EXPECT_EQ(HttpRequest(server.port(), "GET", "/readyz").status, 200);
   std::cout << "[ info ] when paused: " << paused.Describe() << ", " << waiting << " waiting; at the end: "
             << m.Describe() << "\n";
+  EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
+}
+
+// The same limit with big messages and a roll every 250 ms: reading and
+// decoding a gathering (a quarter of the prefetch window, 50 messages of
+// 32 KiB) takes long enough that the landing handed over just before it
+// often completes, pushing the backlog over the limit, in the meantime.
+// docs/sources.md (Backpressure): the consumer "reads no more deliveries, so
+// the broker holds them", and what it has read lands. So no delivery may be
+// sent back to the broker: each message is delivered once.
+//
+// KNOWN PRODUCT BUG (fails today, nearly every run): AmqpSource::Consume
+// checks lander_->Ready() only before it starts a gathering; LandGathered
+// then hands the gathering to EventLander::Land, which refuses it
+// (Unavailable "the landing backlog is over its limit"), and AckLanded
+// treats that as a failed landing: basic.nack with requeue for every one of
+// its deliveries ("50 deliveries could not land … they go back to the
+// queue"), redelivered flags, and the landing-failure back-off.
+TEST(AmqpFailure, ABacklogOverItsLimitNeverSendsReadDeliveriesBackToTheBroker) {
+  constexpr int kMessages = 1600;
+  constexpr size_t kPad = 32 * 1024;
+  const RabbitBroker broker;
+  const std::string queue = UniqueQueueName();
+  BrokerCleanup cleanup(broker.url());
+  cleanup.SourceQueue(queue);
+  AmqpTestClient client(broker.url());
+  client.DeclareQueue(queue);
+
+  Workspace ws(Config(broker.url(), queue, "      prefetch: 200\n",
+                      "landing:\n  max_backlog: 1KiB\n  roll_interval: 250ms\n  seal_when_idle: off\n"));
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  for (int first = 0; first < kMessages; first += 100) {
+    std::vector<AmqpMessage> batch;
+    for (int i = first; i < first + 100; ++i) batch.push_back(Message(queue, kTick, i, kPad));
+    client.PublishBatch(batch);
+  }
+
+  AmqpSourceMetrics m;
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        m = SourceMetrics(server.port(), kSource);
+        return CountOr(ws, kTick.table) == kMessages && client.MessageCount(queue) == 0 && m.acked == kMessages;
+      },
+      kDeadline))
+      << "rows: " << CountOr(ws, kTick.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
+  ExpectExactlyOnce(ws, kTick, kMessages);
+  EXPECT_EQ(m.delivered, kMessages) << m.Describe();
+  EXPECT_EQ(m.redelivered, 0) << m.Describe();
+  const std::string log = server.process().Stderr();
+  const size_t refused = log.find("could not land");
+  EXPECT_EQ(refused, std::string::npos) << "serve logged: "
+                                        << log.substr(refused == std::string::npos ? 0 : log.rfind('\n', refused) + 1, 300);
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
 }
 
