@@ -168,7 +168,9 @@ Status AmqpSource::Consume() {
       if (!received) break;
     }
     if (!gathered_.empty()) {
-      LandGathered();
+      // While the landing zone is over its backlog, a gathering waits here
+      // (paused above) rather than being refused and sent back to the broker.
+      if (lander_->Ready()) LandGathered();
       continue;
     }
     // Nothing here: sleep until the broker sends more or a landing completes.
