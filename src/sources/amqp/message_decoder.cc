@@ -74,20 +74,34 @@ std::optional<Rejection> MessageDecoder::Decode(const AmqpMessage& message, cons
                      fmt::format("unknown message type '{}': sources.{}.amqp.types does not list it{}", type,
                                  source_.name, source_.format == "json" ? " and no event type has that name" : ""),
                      type};
-  std::string_view json = message.body;
-  if (schema_) {
-    if (Status st = schema_->ToJson(messages_.at(type), message.body, source_.reject_unknown_fields, &json_);
-        !st.ok())
-      return Rejection{rejection::kUndecodable, std::string(st.message()), type};
-    json = json_;
-  }
-  if (auto error = parser_.Parse(json, BodyFormat::kJson, **event, max_event_, events)) {
+  if (schema_) return DecodeProtobuf(message, type, **event, events);
+  if (auto error = parser_.Parse(message.body, BodyFormat::kJson, **event, max_event_, events)) {
     std::string why = error->message;
     if (error->reason == reason::kEventTooLarge) why += " (the limit is http.max_event for every source)";
-    const bool undecodable = !schema_ && error->reason == reason::kMalformedBody;  // the body is not JSON
+    const bool undecodable = error->reason == reason::kMalformedBody;  // not JSON, or not objects
     return Rejection{undecodable ? rejection::kUndecodable : rejection::kInvalid,
                      fmt::format("{} message: {}", type, why), type};
   }
+  return std::nullopt;
+}
+
+std::optional<Rejection> MessageDecoder::DecodeProtobuf(const AmqpMessage& message, const std::string& type,
+                                                        const EventSpec& event, IncomingEvents* events) {
+  if (Status st = schema_->ToJson(messages_.at(type), message.body, source_.reject_unknown_fields, &json_); !st.ok())
+    return Rejection{rejection::kUndecodable, std::string(st.message()), type};
+  if (json_.size() > max_event_)
+    return Rejection{rejection::kInvalid,
+                     fmt::format("{} message: the event is {} bytes as JSON, over http.max_event ({} bytes; the "
+                                 "limit is http.max_event for every source)",
+                                 type, json_.size(), max_event_),
+                     type};
+  // The JSON is ours: one valid line, an object. Only the tenant needs reading.
+  std::optional<std::string> tenant;
+  if (event.tenant) {
+    auto value = parser_.ScalarAt(json_, *event.tenant);
+    if (value.ok()) tenant = std::move(*value);
+  }
+  events->Add(json_, TenantFolder(tenant ? *tenant : std::string_view(), tenant.has_value()));
   return std::nullopt;
 }
 

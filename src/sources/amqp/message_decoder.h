@@ -5,11 +5,11 @@
 // property), the routing key, or a path in a JSON payload. `types` maps it to
 // a catalog event type (for json, a name not listed is taken as the event
 // type itself). A protobuf body is decoded by the .proto files
-// (proto_schema.h) into JSON; a JSON body is taken as it is. Either way the
-// JSON then goes through the HTTP source's EventParser, so both sources
-// accept exactly the same events: an object (or, for json, an array of
-// objects), valid UTF-8, each at most http.max_event bytes, its tenant read
-// from the catalog's tenant path.
+// (proto_schema.h) into one line of JSON, at most http.max_event bytes; a
+// JSON body goes through the HTTP source's EventParser, so both sources
+// accept exactly the same JSON events: an object or an array of objects,
+// valid UTF-8, each at most http.max_event bytes. Either way the tenant is
+// read from the catalog's tenant path as the HTTP source reads it.
 //
 // Not thread-safe (the parser and the proto scratch are reused).
 #pragma once
@@ -72,6 +72,10 @@ class MessageDecoder {
   MessageDecoder(const AmqpSourceConfig& source, const Catalog& catalog, size_t max_event);
   // The message's type name, or a rejection when it has none.
   std::optional<Rejection> TypeName(const AmqpMessage& message, std::string* name);
+  // The JSON of a protobuf message is written by proto_json, one valid line:
+  // it is not parsed again, except for the tenant.
+  std::optional<Rejection> DecodeProtobuf(const AmqpMessage& message, const std::string& type,
+                                          const EventSpec& event, IncomingEvents* events);
 
   const AmqpSourceConfig& source_;
   const Catalog& catalog_;

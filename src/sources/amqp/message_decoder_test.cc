@@ -98,6 +98,17 @@ TEST_F(MessageDecoderTest, AProtobufMessageLandsAsJsonOfItsMappedTypeWithItsTena
   EXPECT_EQ(list[0].tenant, "T7");
 }
 
+TEST_F(MessageDecoderTest, AProtobufMessageWhoseJsonIsOverMaxEventIsInvalid) {
+  Configure(kProtobufSource, /*max_event=*/44);
+  ASSERT_FALSE(Decode({OrderBytes("O-1", "T", 1), "q", "OrderCreated", std::nullopt}));
+  EXPECT_EQ(events_.List().at(0).line.size(), 44u) << "exactly at the limit";
+  auto big = Decode({OrderBytes("O-1234567890", "T", 1), "q", "OrderCreated", std::nullopt});
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->reason, rejection::kInvalid);
+  EXPECT_NE(big->message.find("over http.max_event (44 bytes"), std::string::npos) << big->message;
+  EXPECT_TRUE(events_.empty());
+}
+
 TEST_F(MessageDecoderTest, TheTypeHeaderWinsOverTheTypeProperty) {
   Configure(kProtobufSource);
   const std::string body = OrderBytes("O-1", "T7", 3);
