@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -160,11 +161,21 @@ Status LandingWriter::WriteAndSync(const std::vector<OpenFile*>& files) {
       }
     }
   }
-  for (OpenFile* f : files) {
-    if (::fdatasync(f->fd) != 0) return LandingError("syncing " + f->path, errno);
+  // The files are synced at the same time: the file system commits its
+  // journal once for all of them, so a batch touching three event types
+  // waits about one fdatasync, not three in a row.
+  std::vector<std::future<int>> others;
+  for (size_t i = 1; i < files.size(); ++i)
+    others.push_back(std::async(std::launch::async, [fd = files[i]->fd] {
+      return ::fdatasync(fd) == 0 ? 0 : errno;
+    }));
+  Status status;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const int err = i == 0 ? (::fdatasync(files[0]->fd) == 0 ? 0 : errno) : others[i - 1].get();
+    if (err != 0 && status.ok()) status = LandingError("syncing " + files[i]->path, err);
     fsyncs_.Add();
   }
-  return Status::Ok();
+  return status;
 }
 
 void LandingWriter::FlushBatch(std::vector<Pending>* batch) {

@@ -3,7 +3,8 @@
 // Group commit: requests queue up while the previous batch is being synced;
 // the flusher thread then appends the whole queue to the open file of each
 // event's partition (type, arrival day UTC, tenant), fdatasyncs each touched
-// file once, and only then completes the requests. One fsync covers every
+// file once (concurrently: one journal commit covers them), and only then
+// completes the requests. One fsync covers every
 // request that arrived meanwhile.
 //
 // A batch that cannot be written or synced (disk full) fails as a whole:
