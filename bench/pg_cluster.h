@@ -2,10 +2,9 @@
 // scripts/pg-cluster.sh (initdb in a folder, a free loopback port, trust
 // authentication; as root the server runs as the `postgres` user).
 //
-// The server is stopped whatever happens: Stop() at the end of a good run,
-// the destructor on an early return, and SIGINT/SIGTERM while it runs. Only
-// a good run without --keep removes the cluster's files; otherwise they stay
-// and `scripts/pg-cluster.sh up DIR` starts the server on them again.
+// The server is stopped whatever happens (script_server.h). Only a good run
+// without --keep removes the cluster's files; otherwise they stay and
+// `scripts/pg-cluster.sh up DIR` starts the server on them again.
 #pragma once
 
 #include <memory>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "script_server.h"
 
 namespace sluice::bench {
 
@@ -25,13 +25,11 @@ class PgCluster {
                                                   const std::string& log);
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
-  ~PgCluster();  // still running: stops the server, keeps its files
-
   const std::string& dsn() const { return dsn_; }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return server_->dir(); }
 
   // Stops the server; removes its files unless `keep_files`.
-  Status Stop(bool keep_files);
+  Status Stop(bool keep_files) { return server_->Stop(keep_files); }
 
   // CPU seconds used so far by every server process (see TreeCpuSeconds).
   double CpuSeconds() const;
@@ -43,13 +41,11 @@ class PgCluster {
   Status WaitUntilOnly(const std::vector<int>& settled, double timeout_seconds) const;
 
  private:
-  PgCluster(std::string script, std::string dir, std::string log) : script_(std::move(script)),
-                                                                     dir_(std::move(dir)), log_(std::move(log)) {}
-  Status RunScript(const std::string& command) const;
+  explicit PgCluster(std::unique_ptr<ScriptServer> server) : server_(std::move(server)) {}
 
-  std::string script_, dir_, log_, dsn_;
+  std::unique_ptr<ScriptServer> server_;  // stopped (files kept) when this is destroyed running
+  std::string dsn_;
   int postmaster_ = 0;
-  bool running_ = false;
 };
 
 // One phase on this server as the report shows it. The server's processes

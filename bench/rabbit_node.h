@@ -2,9 +2,8 @@
 // scripts/rabbitmq-node.sh (a fresh node in a folder, on free loopback
 // ports, its own epmd; the URL is in DIR/url).
 //
-// The broker is stopped whatever happens: Stop() at the end of a run, the
-// destructor on an early return, and SIGINT/SIGTERM while it runs. Stop
-// with keep_files leaves the node's data (`scripts/rabbitmq-node.sh up DIR`
+// The broker is stopped whatever happens (script_server.h). Stop with
+// keep_files leaves the node's data (`scripts/rabbitmq-node.sh up DIR`
 // starts it again); without, the folder is removed.
 #pragma once
 
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "script_server.h"
 
 namespace sluice::bench {
 
@@ -23,25 +23,22 @@ class RabbitNode {
                                                    const std::string& log);
   RabbitNode(const RabbitNode&) = delete;
   RabbitNode& operator=(const RabbitNode&) = delete;
-  ~RabbitNode();  // still running: stops the broker, keeps its files
 
   const std::string& url() const { return url_; }
   const std::string& version() const { return version_; }
   int vm_pid() const { return vm_pid_; }  // the Erlang VM (beam.smp)
 
-  Status Stop(bool keep_files);
+  Status Stop(bool keep_files) { return server_->Stop(keep_files); }
 
   // CPU seconds used so far by the broker's VM (all its threads).
   double CpuSeconds() const;
 
  private:
-  RabbitNode(std::string script, std::string dir, std::string log)
-      : script_(std::move(script)), dir_(std::move(dir)), log_(std::move(log)) {}
-  Status RunScript(const std::string& command) const;
+  explicit RabbitNode(std::unique_ptr<ScriptServer> server) : server_(std::move(server)) {}
 
-  std::string script_, dir_, log_, url_, version_;
+  std::unique_ptr<ScriptServer> server_;  // stopped (files kept) when this is destroyed running
+  std::string url_, version_;
   int vm_pid_ = 0;
-  bool running_ = false;
 };
 
 }  // namespace sluice::bench
