@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <system_error>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -164,11 +165,16 @@ Status LandingWriter::WriteAndSync(const std::vector<OpenFile*>& files) {
   // The files are synced at the same time: the file system commits its
   // journal once for all of them, so a batch touching three event types
   // waits about one fdatasync, not three in a row.
+  // Without a thread to spare (std::system_error), a file is synced here, in turn.
   std::vector<std::future<int>> others;
-  for (size_t i = 1; i < files.size(); ++i)
-    others.push_back(std::async(std::launch::async, [fd = files[i]->fd] {
-      return ::fdatasync(fd) == 0 ? 0 : errno;
-    }));
+  for (size_t i = 1; i < files.size(); ++i) {
+    auto sync = [fd = files[i]->fd] { return ::fdatasync(fd) == 0 ? 0 : errno; };
+    try {
+      others.push_back(std::async(std::launch::async, sync));
+    } catch (const std::system_error&) {
+      others.push_back(std::async(std::launch::deferred, sync));
+    }
+  }
   Status status;
   for (size_t i = 0; i < files.size(); ++i) {
     const int err = i == 0 ? (::fdatasync(files[0]->fd) == 0 ? 0 : errno) : others[i - 1].get();

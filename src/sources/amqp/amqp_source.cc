@@ -106,7 +106,6 @@ void AmqpSource::WaitForWork(bool broker, std::chrono::milliseconds timeout) {
 }
 
 void AmqpSource::SetState(State s) {
-  state_ = s;
   for (auto& [state, gauge] : state_gauges_) gauge->Set(state == s ? 1 : 0);
 }
 

@@ -70,7 +70,6 @@ class AmqpSource {
   // acknowledges them, then closes. The rest go back to the queue.
   void Stop();
 
-  State state() const { return state_.load(); }
 
  private:
   struct Gathering {  // deliveries of one event type, not yet handed to the lander
@@ -128,7 +127,6 @@ class AmqpSource {
   std::vector<Landed> landed_;
   int wake_fd_ = -1;  // an eventfd: landings and Stop wake the consuming thread's poll
   std::atomic<bool> stopping_{false};
-  std::atomic<State> state_{State::kDisconnected};
   std::thread thread_;
 
   std::map<State, Gauge*> state_gauges_;
