@@ -10,13 +10,20 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <string>
 #include <thread>
+
+#include "base/thread_name.h"
 
 namespace sluice {
 
 class WorkerThread {
  public:
-  WorkerThread() : thread_([this] { Loop(); }) {}
+  explicit WorkerThread(std::string name = "worker")
+      : thread_([this, name = std::move(name)] {
+          NameThisThread(name);
+          Loop();
+        }) {}
   WorkerThread(const WorkerThread&) = delete;
   WorkerThread& operator=(const WorkerThread&) = delete;
   ~WorkerThread() {

@@ -22,6 +22,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "base/metrics.h"
+#include "base/worker_thread.h"
 #include "config/config.h"
 #include "landing/event_lander.h"
 #include "landing/ready_queue.h"
@@ -78,6 +80,9 @@ class LandingWriter final : public EventLander {
   void SealLoop();
   void FlushBatch(std::vector<Pending>* batch);
   Status WriteAndSync(const std::vector<OpenFile*>& files);
+  // The n-th helper thread that syncs a batch's other files (started on
+  // first use), or nullptr when no thread can be started.
+  WorkerThread* SyncHelper(size_t n);
   Result<OpenFile*> FileFor(const std::string& type, const std::string& tenant, int64_t now);
   // Hands due (or, with `all`, every) open files to the sealer: those past
   // roll_interval or roll_size, or opened at or before `seal_opened_before`.
@@ -102,10 +107,12 @@ class LandingWriter final : public EventLander {
   int64_t seal_opened_before_ = 0;  // SealOpenedBefore's latest request
 
   std::map<std::string, OpenFile> open_;  // flusher thread only
+  std::vector<std::unique_ptr<WorkerThread>> sync_helpers_;  // flusher thread only; see WriteAndSync
 
   Counter& fsyncs_;
   Counter& sealed_;
   Counter& landed_bytes_;
+  Histogram& batch_seconds_;
   Counter& write_errors_;
   Counter& seal_errors_;
   std::thread flusher_;

@@ -120,6 +120,26 @@ TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
   writer.Stop();
 }
 
+TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) {
+  // 20 tenants in one request: 20 open files synced in one batch, more than
+  // the flusher and its helper threads, so helpers take several files each.
+  LandingWriter writer(config_, &metrics_);
+  ASSERT_TRUE(writer.Start().ok());
+  std::vector<IncomingEvent> events;
+  for (int t = 0; t < 20; ++t) events.push_back({fmt::format("T{}", t), fmt::format(R"({{"Id":"{}","V":1}})", t)});
+  ASSERT_TRUE(LandAndWait(&writer, events).ok());
+  EXPECT_EQ(metrics_.GetCounter("sluice_landing_fsyncs_total", "").value(), 20);
+  ASSERT_TRUE(LandAndWait(&writer, events).ok());  // the helpers are reused
+  EXPECT_EQ(metrics_.GetCounter("sluice_landing_fsyncs_total", "").value(), 40);
+  writer.Stop();
+  EXPECT_EQ(LandedLines(&writer).size(), 40u);
+  auto ready = writer.ready_queue()->List();
+  ASSERT_TRUE(ready.ok());
+  std::set<std::string> tenants;
+  for (const auto& f : *ready) tenants.insert(fs::path(f.landed_as).parent_path().filename().string());
+  EXPECT_EQ(tenants.size(), 20u);
+}
+
 TEST_F(LandingWriterTest, FilesRollAtRollSize) {
   config_.landing.roll_size = 200;
   LandingWriter writer(config_, &metrics_);

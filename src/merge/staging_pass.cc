@@ -74,7 +74,7 @@ Result<int64_t> MergeStagingRange(MergeTransaction* txn, const EventSpec& event,
                                                                 std::make_unique<ChunkProcessor>(event)};
   std::array<StagingChunk, 2> chunks;
   std::future<ProcessedChunk> pending;
-  WorkerThread worker;  // declared last: joins before the chunks it reads are destroyed
+  WorkerThread worker("merge-cast");  // declared last: joins before the chunks it reads are destroyed
   int64_t position = range.after;
   bool at_end = false;
 

@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "loader/loader.h"
 #include "merge/merge_run.h"
 
@@ -77,6 +78,7 @@ void Pipeline::DrainAndStop() {
 }
 
 void Pipeline::Loop() {
+  NameThisThread("pipeline");
   // Acknowledging comes first: when the cores are busy, loading and merging
   // (and the merge's worker threads, which inherit this) yield to the HTTP
   // and landing threads, and the landing zone holds the difference until

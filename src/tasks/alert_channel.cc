@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "tasks/alert_message.h"
 
 namespace sluice {
@@ -25,7 +26,10 @@ AlertChannel::AlertChannel(std::string name, Deliver deliver, MetricsRegistry* m
       failed_(metrics->GetCounter("sluice_alerts_failed_total",
                                   "task alerts that could not be delivered (after retries), by channel",
                                   {{"channel", name_}})),
-      thread_([this] { Loop(); }) {}
+      thread_([this] {
+        NameThisThread("alerts");
+        Loop();
+      }) {}
 
 AlertChannel::~AlertChannel() { Stop(Clock::now()); }
 

@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "tasks/alerter.h"
 
 namespace sluice {
@@ -92,6 +93,7 @@ void Scheduler::StartAttempt(const TaskSpec& task, State* state, int64_t now) {
   state->retry_at = 0;
   ++running_;
   std::thread([this, &task, now] {
+    NameThisThread("task:" + task.name);
     TaskOutcome outcome = run_(task, now);
     OnAttemptDone(task, std::move(outcome));
   }).detach();  // Stop() waits for running_ to reach 0
@@ -183,7 +185,10 @@ void Scheduler::RecordSkipped(const TaskSpec& task, int64_t scheduled_for, const
 }
 
 void Scheduler::Start() {
-  loop_ = std::thread([this] { Loop(); });
+  loop_ = std::thread([this] {
+    NameThisThread("scheduler");
+    Loop();
+  });
 }
 
 void Scheduler::Loop() {

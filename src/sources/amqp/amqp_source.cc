@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 #include <cerrno>
 #include <cstring>
@@ -110,6 +111,7 @@ void AmqpSource::SetState(State s) {
 }
 
 void AmqpSource::Run() {
+  NameThisThread("amqp:" + source_.name);
   auto log = Log("amqp");
   int failures = 0;
   while (!stopping_) {

@@ -15,6 +15,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "sources/http/http_session.h"
 #include "sources/http/request_handler.h"
 
@@ -192,6 +193,7 @@ Status HttpSource::Impl::StartListening() {
   if (threads <= 0) threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
+      NameThisThread("http");
       // Handlers do not throw by design; should one (out of memory), the
       // thread logs it and keeps serving rather than ending the process.
       while (true) {

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "base/thread_name.h"
+
 namespace sluice {
 namespace {
 
@@ -10,7 +12,10 @@ constexpr size_t kCopySendBytes = size_t{1} << 20;  // what one PQputCopyData ca
 }  // namespace
 
 PgMergeWriter::PgMergeWriter(PgConnection* conn, Statements statements)
-    : conn_(conn), sql_(std::move(statements)), thread_([this] { Run(); }) {}
+    : conn_(conn), sql_(std::move(statements)), thread_([this] {
+        NameThisThread("pg-merge");
+        Run();
+      }) {}
 
 PgMergeWriter::~PgMergeWriter() {
   {

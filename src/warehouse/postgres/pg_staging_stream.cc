@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/thread_name.h"
 #include "warehouse/postgres/pg_binary_copy.h"
 
 namespace sluice {
@@ -44,7 +45,10 @@ Result<std::unique_ptr<PgStagingStream>> PgStagingStream::Open(const std::string
   RETURN_IF_ERROR(conn->BeginCopyOut(fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select_sql)));
   std::unique_ptr<PgStagingStream> stream(new PgStagingStream(std::move(conn)));
   stream->cancel_ = PQgetCancel(stream->conn_->get());  // made here: PQcancel itself is thread-safe
-  stream->thread_ = std::thread([s = stream.get()] { s->Drain(); });
+  stream->thread_ = std::thread([s = stream.get()] {
+    NameThisThread("pg-stream");
+    s->Drain();
+  });
   return stream;
 }
 
