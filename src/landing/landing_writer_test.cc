@@ -129,7 +129,7 @@ TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) 
   for (int t = 0; t < 20; ++t) events.push_back({fmt::format("T{}", t), fmt::format(R"({{"Id":"{}","V":1}})", t)});
   ASSERT_TRUE(LandAndWait(&writer, events).ok());
   EXPECT_EQ(metrics_.GetCounter("sluice_landing_fsyncs_total", "").value(), 20);
-  ASSERT_TRUE(LandAndWait(&writer, events).ok());  // the helpers are reused
+  ASSERT_TRUE(LandAndWait(&writer, events).ok());  // a second batch of the same 20 files
   EXPECT_EQ(metrics_.GetCounter("sluice_landing_fsyncs_total", "").value(), 40);
   writer.Stop();
   EXPECT_EQ(LandedLines(&writer).size(), 40u);

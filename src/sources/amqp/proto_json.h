@@ -18,7 +18,9 @@
 // converter, which rebuilds type descriptions and allocates per message —
 // and the AMQP source decodes every message it consumes. Messages using
 // Any or FieldMask (which need a type registry or name conversion) are left
-// to protobuf's converter: Supports() tells.
+// to protobuf's converter: Supports() tells. Most messages do not come here
+// at all: proto_wire_json.h writes the same text from the wire bytes, and
+// leaves to this path the shapes and the messages it cannot vouch for.
 #pragma once
 
 #include <string>

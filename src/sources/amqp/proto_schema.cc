@@ -139,6 +139,13 @@ Status ProtoSchema::ToJson(const pb::Descriptor* type, std::string_view bytes, b
     std::set<const pb::Descriptor*> seen;
     d.has_required = HasRequiredFields(type, &seen);
     d.json_writable = ProtoJsonSupports(type);
+    d.wire_writable = ProtoWireJson::Supports(type);
+  }
+  // Most messages: JSON straight from the bytes. The rest (and any message
+  // it cannot vouch for) are parsed and checked first.
+  if (d.wire_writable) {
+    json->clear();
+    if (wire_json_.Write(type, bytes, json)) return Status::Ok();
   }
   pb::Message* scratch = d.scratch.get();
   scratch->Clear();

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sources/amqp/proto_wire_json.h"
 
 namespace google::protobuf {
 class Descriptor;
@@ -68,9 +69,11 @@ class ProtoSchema {
     std::unique_ptr<google::protobuf::Message> scratch;  // reused: parsing allocates less
     bool has_required = false;                          // else IsInitialized is skipped
     bool json_writable = false;                         // ProtoJsonSupports
+    bool wire_writable = false;                         // ProtoWireJson::Supports: no parse needed
   };
   std::map<const google::protobuf::Descriptor*, Decoding> decoding_;
   std::string bytes_;  // the message bytes, copied for the JSON converter
+  ProtoWireJson wire_json_;
 };
 
 }  // namespace sluice
