@@ -17,6 +17,7 @@ namespace {
 using FD = pb::FieldDescriptor;
 
 constexpr int kMaxDepth = 100;  // protobuf's own default recursion limit
+constexpr int kMaxTableNumber = 4096;  // field numbers up to this are looked up in a table
 constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5;
 
 bool IsTimestamp(const pb::Descriptor* d) { return d->full_name() == "google.protobuf.Timestamp"; }
@@ -122,10 +123,20 @@ const ProtoWireJson::Plan& ProtoWireJson::PlanFor(const pb::Descriptor* type) {
   if (added) {
     int max_number = 0;
     for (int i = 0; i < type->field_count(); ++i) max_number = std::max(max_number, type->field(i)->number());
-    it->second.index_by_number.assign(static_cast<size_t>(max_number) + 1, -1);
-    for (int i = 0; i < type->field_count(); ++i) it->second.index_by_number[type->field(i)->number()] = i;
+    // Field numbers go up to 2^29 - 1: a table only for the usual small ones.
+    if (max_number <= kMaxTableNumber) {
+      it->second.index_by_number.assign(static_cast<size_t>(max_number) + 1, -1);
+      for (int i = 0; i < type->field_count(); ++i) it->second.index_by_number[type->field(i)->number()] = i;
+    }
   }
   return it->second;
+}
+
+int ProtoWireJson::FieldIndex(const pb::Descriptor* type, const Plan& plan, uint64_t number) {
+  if (number < plan.index_by_number.size()) return plan.index_by_number[number];
+  if (!plan.index_by_number.empty() || number == 0 || number > INT_MAX) return -1;
+  const FD* f = type->FindFieldByNumber(static_cast<int>(number));
+  return f == nullptr ? -1 : f->index();
 }
 
 bool ProtoWireJson::Read(const pb::Descriptor* type, std::string_view bytes, int depth) {
@@ -139,8 +150,8 @@ bool ProtoWireJson::Read(const pb::Descriptor* type, std::string_view bytes, int
     if (!ReadVarint(&p, end, &tag)) return false;
     const uint64_t number = tag >> 3;
     const int wire = static_cast<int>(tag & 7);
-    if (number == 0 || number >= plan.index_by_number.size() || plan.index_by_number[number] < 0) return false;
-    const int index = plan.index_by_number[number];
+    const int index = FieldIndex(type, plan, number);
+    if (index < 0) return false;
     const FD* f = type->field(index);
     const int expected = WireTypeOf(f);
     Value v{index, 0, {}};

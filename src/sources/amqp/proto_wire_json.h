@@ -48,7 +48,7 @@ class ProtoWireJson {
     std::string_view bytes;  // length-delimited
   };
   struct Plan {  // per message type
-    std::vector<int> index_by_number;  // field number → index, -1 for none
+    std::vector<int> index_by_number;  // field number → index, -1 for none; empty for large numbers
   };
 
   bool WriteMessage(const google::protobuf::Descriptor* type, std::string_view bytes, int depth, std::string* out);
@@ -56,6 +56,8 @@ class ProtoWireJson {
   // Splits `bytes` into values[depth], in wire order.
   bool Read(const google::protobuf::Descriptor* type, std::string_view bytes, int depth);
   const Plan& PlanFor(const google::protobuf::Descriptor* type);
+  // The index of field `number` in `type`, or -1 when it has none.
+  static int FieldIndex(const google::protobuf::Descriptor* type, const Plan& plan, uint64_t number);
 
   std::map<const google::protobuf::Descriptor*, Plan> plans_;
   std::vector<std::vector<Value>> values_;  // per nesting depth, reused

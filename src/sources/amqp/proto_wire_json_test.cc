@@ -41,6 +41,7 @@ message All {
 message WithMap { map<string, int32> m = 1; }
 message WithOneof { oneof c { string a = 1; int32 b = 2; } }
 message WithAny { google.protobuf.Any any = 1; }
+message Far { int32 a = 1; string far = 536870911; }
 )";
 
 constexpr const char* kProto2 = R"(syntax = "proto2";
@@ -240,6 +241,13 @@ TEST_F(ProtoWireJsonTest, MessagesItCannotVouchForAreLeftToTheReflectionPath) {
   // unknown field parses there (and is rejected or ignored by the source).
   EXPECT_TRUE(ByReflection(all_, Tag(99, 0) + Varint(1)).has_value());
   EXPECT_FALSE(ByReflection(all_, Tag(14, 2) + Varint(10) + "short").has_value());
+}
+
+TEST_F(ProtoWireJsonTest, FieldNumbersUpToTheLargestAllowedAreFound) {
+  const pb::Descriptor* far = *schema_->Find("w.Far");
+  ExpectSame(far, Tag(536870911, 2) + Varint(3) + "abc" + Tag(1, 0) + Varint(4));
+  ExpectDeclined(far, Tag(536870910, 0) + Varint(1));
+  ExpectDeclined(far, Tag(2, 0) + Varint(1));
 }
 
 TEST_F(ProtoWireJsonTest, SupportsOnlyTheShapesItWritesItself) {
