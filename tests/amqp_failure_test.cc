@@ -157,9 +157,11 @@ void ExpectExactlyOnce(const Workspace& ws, const TypeUnderTest& t, int n) {
 // 5. SIGKILL while messages flow, three times over.
 //
 // Each kill comes right after an acknowledgement (the metric just moved),
-// while the publisher is still ahead, so deliveries are in flight: landing,
-// landed but not yet acknowledged, or prefetched. Messages carry ~1 KiB of
-// padding so that a group commit takes a while: an acknowledgement sent
+// while the queue still holds messages, so the broker keeps the prefetch
+// window full and deliveries are in flight: landing, landed but not yet
+// acknowledged, or prefetched. (The publisher starts well ahead: sluice
+// drains a queue faster than one publisher fills it.) Messages carry ~1 KiB
+// of padding so that a group commit takes a while: an acknowledgement sent
 // before its landing is durable would be caught in that window.
 
 void SigkillWhileMessagesFlowThenRestart(const TypeUnderTest& t) {
@@ -172,18 +174,20 @@ void SigkillWhileMessagesFlowThenRestart(const TypeUnderTest& t) {
   AmqpTestClient client(broker.url());
   client.DeclareQueue(queue);
 
+  Publisher publisher(broker.url(), queue, t, 0, kMessages, /*chunk=*/500, /*pad=*/1024);
+  ASSERT_TRUE(PollUntil([&] { return publisher.published() >= kMessages * 3 / 5; }, kDeadline))
+      << "published " << publisher.published();
   Workspace ws(Config(broker.url(), queue));
   auto server = std::make_unique<Server>(ws);
   ASSERT_GT(server->port(), 0) << server->process().Stderr();
 
-  Publisher publisher(broker.url(), queue, t, 0, kMessages, /*chunk=*/500, /*pad=*/1024);
   std::string story;
   for (int kill = 0; kill < kKills; ++kill) {
     AmqpSourceMetrics before_kill;
     ASSERT_TRUE(PollUntil(
         [&] {
           before_kill = SourceMetrics(server->port(), kSource);
-          return before_kill.acked > kMessages / (kKills + 2);
+          return before_kill.acked > kMessages / (kKills + 2) && client.MessageCount(queue) > 0;
         },
         kDeadline))
         << "kill " << kill << ": " << before_kill.Describe() << "\n" << server->process().Stderr();
