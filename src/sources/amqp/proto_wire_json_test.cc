@@ -14,6 +14,7 @@
 
 #include "sources/amqp/proto_json.h"
 #include "sources/amqp/proto_schema.h"
+#include "sources/http/http_test_util.h"
 
 namespace sluice {
 namespace {
@@ -57,19 +58,16 @@ message WithRequired { required int32 a = 1; }
 class ProtoWireJsonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("proto_wire_json_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "w.proto") << kProto3;
-    std::ofstream(dir_ / "w2.proto") << kProto2;
-    auto schema = ProtoSchema::Load({(dir_ / "w.proto").string(), (dir_ / "w2.proto").string()}, {dir_.string()});
+    const fs::path dir = dir_.path();
+    std::ofstream(dir / "w.proto") << kProto3;
+    std::ofstream(dir / "w2.proto") << kProto2;
+    auto schema = ProtoSchema::Load({(dir / "w.proto").string(), (dir / "w2.proto").string()}, {dir.string()});
     ASSERT_TRUE(schema.ok()) << schema.status().message();
     schema_ = std::move(*schema);
     all_ = *schema_->Find("w.All");
     two_ = *schema_->Find("w2.Two");
     factory_ = std::make_unique<pb::DynamicMessageFactory>(all_->file()->pool());
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // What the reflection path writes for these bytes; nullopt if they do not parse.
   std::optional<std::string> ByReflection(const pb::Descriptor* type, const std::string& bytes) {
@@ -110,7 +108,7 @@ class ProtoWireJsonTest : public ::testing::Test {
 
   void Randomize(pb::Message* m, std::mt19937_64* rng, int depth);
 
-  fs::path dir_;
+  testing::TempDir dir_;
   std::unique_ptr<ProtoSchema> schema_;
   std::unique_ptr<pb::DynamicMessageFactory> factory_;
   const pb::Descriptor* all_ = nullptr;
