@@ -167,12 +167,8 @@ void ExpectExactlyOnce(const Workspace& ws, const TypeUnderTest& t, int n) {
 void SigkillWhileMessagesFlowThenRestart(const TypeUnderTest& t) {
   constexpr int kMessages = 20000;
   constexpr int kKills = 3;
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-  AmqpTestClient client(broker.url());
-  client.DeclareQueue(queue);
+  SourceQueueOnSharedBroker q;
+  auto& [broker, queue, cleanup, client] = q;
 
   Publisher publisher(broker.url(), queue, t, 0, kMessages, /*chunk=*/500, /*pad=*/1024);
   ASSERT_TRUE(PollUntil([&] { return publisher.published() >= kMessages * 3 / 5; }, kDeadline))
@@ -353,12 +349,8 @@ TEST(AmqpFailure, ServeStartsWithTheBrokerDownAndConsumesOnceItComesUp) {
 
 TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndTheRestFollowsOnRestart) {
   constexpr int kMessages = 20000;
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-  AmqpTestClient client(broker.url());
-  client.DeclareQueue(queue);
+  SourceQueueOnSharedBroker q;
+  auto& [broker, queue, cleanup, client] = q;
 
   Workspace ws(Config(broker.url(), queue));
   std::optional<Server> first(std::in_place, ws);
@@ -422,12 +414,8 @@ TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndT
 
 TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessagesUntilItDrains) {
   constexpr int kMessages = 1000;
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-  AmqpTestClient client(broker.url());
-  client.DeclareQueue(queue);
+  SourceQueueOnSharedBroker q;
+  auto& [broker, queue, cleanup, client] = q;
 
   Workspace ws(Config(broker.url(), queue, "      prefetch: 200\n",
                       "landing:\n  max_backlog: 1KiB\n  roll_interval: 1s\n  seal_when_idle: off\n"));
@@ -489,12 +477,8 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
 TEST(AmqpFailure, ABacklogOverItsLimitNeverSendsReadDeliveriesBackToTheBroker) {
   constexpr int kMessages = 1600;
   constexpr size_t kPad = 32 * 1024;
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-  AmqpTestClient client(broker.url());
-  client.DeclareQueue(queue);
+  SourceQueueOnSharedBroker q;
+  auto& [broker, queue, cleanup, client] = q;
 
   Workspace ws(Config(broker.url(), queue, "      prefetch: 200\n",
                       "landing:\n  max_backlog: 1KiB\n  roll_interval: 250ms\n  seal_when_idle: off\n"));

@@ -75,6 +75,21 @@ class BrokerCleanup {
   std::vector<std::string> queues_, exchanges_;
 };
 
+// A fresh source queue on the shared test broker, declared durable, and
+// removed with its dead-letter queue and exchange at the end. Members are
+// destroyed in reverse: the client before the cleanup, the broker last.
+// Take it apart with `auto& [broker, queue, cleanup, client] = q;`.
+struct SourceQueueOnSharedBroker {
+  SourceQueueOnSharedBroker() : cleanup(broker.url()), client(broker.url()) {
+    cleanup.SourceQueue(queue);
+    client.DeclareQueue(queue);
+  }
+  const RabbitBroker broker;
+  const std::string queue = UniqueQueueName();
+  BrokerCleanup cleanup;
+  AmqpTestClient client;
+};
+
 // examples/factory/sluice.yaml with its source pointed at `url` and `queue`
 // and the HTTP listener on an ephemeral port; `extra` is appended. Throws
 // when the example no longer has the lines it rewrites.
