@@ -3,7 +3,6 @@
 #include <amqp.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -406,61 +405,78 @@ std::string Thousands(double v) {
   return out;
 }
 
+double MicrosPerMessage(double seconds, int64_t messages) {
+  return seconds * 1e6 / static_cast<double>(std::max<int64_t>(1, messages));
+}
+
 // ---------------------------------------------------------------- the run
 
 struct Run {
   const AmqpBenchInput& in;
   AmqpBenchResult r;
+  std::string prefix;  // "round K: " for the checks
 
   void Check(bool ok, std::string what) {
-    if (ok) r.checks.push_back(std::move(what));
-    else r.problems.push_back(std::move(what));
+    if (ok) r.checks.push_back(prefix + what);
+    else r.problems.push_back(prefix + what);
   }
 
-  Status OnBroker(RabbitNode& node, FactoryMessages& messages) {
-    const int64_t n = r.messages;
-    // 3. Publish for the plain consumer.
-    ::sync();
-    {
-      InProcessPhase timed(node);
-      RETURN_IF_ERROR(Publish(node.url(), kPlainQueue, messages));
-      r.publish_plain = timed.Stop();
+  // One round (3 in amqp_bench.h): each consumer's publish and turn, in the
+  // round's order.
+  Status OnBroker(RabbitNode& node, const FactoryMessages& messages, AmqpRound& round) {
+    prefix = fmt::format("round {}: ", round.number);
+    Say(fmt::format("  round {} of {}: {} first", round.number, in.rounds,
+                    round.sluice_first ? "sluice" : "the plain consumer"));
+    if (round.sluice_first) {
+      RETURN_IF_ERROR(SluiceTurn(node, messages, round));
+      return PlainTurn(node, messages, round);
     }
-    SayAmqpPhase("publish (plain)", r.publish_plain,
-                 fmt::format("{:.0f} msg/s, persistent, confirmed", Rate(n, r.publish_plain.wall_seconds)));
+    RETURN_IF_ERROR(PlainTurn(node, messages, round));
+    return SluiceTurn(node, messages, round);
+  }
 
-    // 4. The plain consumer.
+  Status PublishInto(RabbitNode& node, const std::string& queue, const FactoryMessages& messages, AmqpPhase* phase) {
     ::sync();
-    ASSIGN_OR_RETURN(PlainConsumed plain, PlainConsume(node.url(), kPlainQueue, n, in.prefetch, node, &r.plain));
-    SayAmqpPhase("plain consumer", r.plain,
-                 fmt::format("{:.0f} msg/s (prefetch {}, multiple ack every {})", r.plain_rate(), in.prefetch,
+    InProcessPhase timed(node);
+    RETURN_IF_ERROR(Publish(node.url(), queue, messages));
+    *phase = timed.Stop();
+    SayAmqpPhase("publish (" + queue + ")", *phase,
+                 fmt::format("{:.0f} msg/s, persistent, confirmed", Rate(r.messages, phase->wall_seconds)));
+    return Status::Ok();
+  }
+
+  Status PlainTurn(RabbitNode& node, const FactoryMessages& messages, AmqpRound& round) {
+    const int64_t n = r.messages;
+    RETURN_IF_ERROR(PublishInto(node, kPlainQueue, messages, &round.publish_plain));
+    ::sync();
+    ASSIGN_OR_RETURN(PlainConsumed plain, PlainConsume(node.url(), kPlainQueue, n, in.prefetch, node, &round.plain));
+    SayAmqpPhase("plain consumer", round.plain,
+                 fmt::format("{:.0f} msg/s (prefetch {}, multiple ack every {})", round.plain_rate(), in.prefetch,
                              std::min<int>(kAckEvery, in.prefetch / 2 + 1)));
     Check(plain.messages == n && plain.bytes == messages.bytes(),
           fmt::format("plain consumer: {} messages, {} body bytes (published {}, {})", plain.messages, plain.bytes, n,
                       messages.bytes()));
     Check(plain.left_in_queue == 0, fmt::format("queue {} empty after the plain consumer ({} left)", kPlainQueue,
                                                 plain.left_in_queue));
-
-    // 5. Publish the same messages for sluice.
-    ::sync();
-    {
-      InProcessPhase timed(node);
-      RETURN_IF_ERROR(Publish(node.url(), kSluiceQueue, messages));
-      r.publish_sluice = timed.Stop();
-    }
-    SayAmqpPhase("publish (sluice)", r.publish_sluice,
-                 fmt::format("{:.0f} msg/s, persistent, confirmed", Rate(n, r.publish_sluice.wall_seconds)));
-    // The bodies are no longer needed; give the memory back before the fork.
-    messages.Release();
-    ::malloc_trim(0);
-
-    // 6. sluice.
-    return RunSluice(node);
+    return Status::Ok();
   }
 
-  Status RunSluice(RabbitNode& node) {
+  Status SluiceTurn(RabbitNode& node, const FactoryMessages& messages, AmqpRound& round) {
+    RETURN_IF_ERROR(PublishInto(node, kSluiceQueue, messages, &round.publish_sluice));
+    const fs::path sluice_dir = in.dir / fmt::format("sluice-{}", round.number);
+    const size_t problems_before = r.problems.size();
+    RETURN_IF_ERROR(RunSluice(node, sluice_dir, round));
+    // A good round's landed files and warehouse (about 1 KB a message) go,
+    // so that rounds do not add up on disk.
+    if (!in.keep && r.problems.size() == problems_before) {
+      std::error_code ec;
+      fs::remove_all(sluice_dir, ec);
+    }
+    return Status::Ok();
+  }
+
+  Status RunSluice(RabbitNode& node, const fs::path& sluice_dir, AmqpRound& round) {
     const int64_t n = r.messages;
-    const fs::path sluice_dir = in.dir / "sluice";
     std::error_code ec;
     fs::create_directories(sluice_dir, ec);
     if (ec) return Status::IOError(fmt::format("cannot create {}: {}", sluice_dir.string(), ec.message()));
@@ -481,7 +497,7 @@ struct Run {
     const std::vector<int64_t> want_counts = {x.cards, x.order_lines, x.batches};
 
     ::sync();
-    const std::string log = (in.logs_dir / "amqp-sluice-serve.log").string();
+    const std::string log = (in.logs_dir / fmt::format("amqp-sluice-serve-{}.log", round.number)).string();
     const double broker_start = node.CpuSeconds();
     PhaseMeter meter;
     Stopwatch clock;
@@ -547,19 +563,19 @@ struct Run {
     }
     // The figures at "all merged".
     const double sluice_cpu = TreeCpuSeconds(serve->pid());
-    r.sluice_peak_rss_kib = ProcStatusKib(serve->pid(), "VmHWM");
+    round.sluice_peak_rss_kib = ProcStatusKib(serve->pid(), "VmHWM");
     const double broker_cpu = node.CpuSeconds() - broker_start;
     const PhaseStats s = meter.StopForChild(sluice_cpu);
-    r.acked_seconds = *acked_at;
-    r.sluice.wall_seconds = *merged_at;
-    r.sluice.cpu_seconds = sluice_cpu;
-    r.sluice.broker_cpu_seconds = broker_cpu;
-    if (s.wall_seconds > 0) r.sluice.other_cores = std::max(0.0, s.other_cores - broker_cpu / s.wall_seconds);
-    SayAmqpPhase("sluice merged", r.sluice,
-                 fmt::format("{:.0f} msg/s; acked after {:.2f} s ({:.0f} msg/s); peak RSS {}", r.merged_rate(),
-                             r.acked_seconds, r.acked_rate(), Mib(r.sluice_peak_rss_kib)));
+    round.acked_seconds = *acked_at;
+    round.sluice.wall_seconds = *merged_at;
+    round.sluice.cpu_seconds = sluice_cpu;
+    round.sluice.broker_cpu_seconds = broker_cpu;
+    if (s.wall_seconds > 0) round.sluice.other_cores = std::max(0.0, s.other_cores - broker_cpu / s.wall_seconds);
+    SayAmqpPhase("sluice merged", round.sluice,
+                 fmt::format("{:.0f} msg/s; acked after {:.2f} s ({:.0f} msg/s); peak RSS {}", round.merged_rate(),
+                             round.acked_seconds, round.acked_rate(), Mib(round.sluice_peak_rss_kib)));
 
-    // 7. The checks.
+    // The checks.
     ASSIGN_OR_RETURN(m, ReadMetrics(port));
     Check(m.delivered == static_cast<double>(n) && m.acked == static_cast<double>(n),
           fmt::format("sluice: {:.0f} delivered and {:.0f} acknowledged of {} published", m.delivered, m.acked, n));
@@ -601,23 +617,57 @@ struct Run {
     Stopwatch stop;
     ::kill(serve->pid(), SIGTERM);
     RETURN_IF_ERROR(serve->Wait());
-    r.sluice_stop_seconds = stop.Seconds();
-    r.sluice_total_cpu_seconds = serve->cpu_seconds();
+    round.sluice_stop_seconds = stop.Seconds();
+    round.sluice_total_cpu_seconds = serve->cpu_seconds();
     Check(serve->exit_code() == 0, fmt::format("sluice serve exited {} after SIGTERM (in {:.2f} s)",
-                                               serve->exit_code(), r.sluice_stop_seconds));
+                                               serve->exit_code(), round.sluice_stop_seconds));
     return Status::Ok();
   }
 };
 
 }  // namespace
 
-double AmqpBenchResult::plain_rate() const { return Rate(messages, plain.wall_seconds); }
-double AmqpBenchResult::acked_rate() const { return Rate(messages, acked_seconds); }
-double AmqpBenchResult::merged_rate() const { return Rate(messages, sluice.wall_seconds); }
-double AmqpBenchResult::ratio() const { return plain_rate() > 0 ? merged_rate() / plain_rate() : 0; }
+double AmqpRound::plain_rate() const { return Rate(messages, plain.wall_seconds); }
+double AmqpRound::acked_rate() const { return Rate(messages, acked_seconds); }
+double AmqpRound::merged_rate() const { return Rate(messages, sluice.wall_seconds); }
+double AmqpRound::ratio() const { return plain_rate() > 0 ? merged_rate() / plain_rate() : 0; }
+double AmqpRound::plain_broker_us() const { return MicrosPerMessage(plain.broker_cpu_seconds, messages); }
+double AmqpRound::sluice_broker_us() const { return MicrosPerMessage(sluice.broker_cpu_seconds, messages); }
+
+namespace {
+// The rounds' indices by ratio, lowest first.
+std::vector<size_t> ByRatio(const std::vector<AmqpRound>& rounds) {
+  std::vector<size_t> order(rounds.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rounds[a].ratio() < rounds[b].ratio(); });
+  return order;
+}
+}  // namespace
+
+double AmqpBenchResult::median_ratio() const {
+  if (rounds.empty()) return 0;
+  const std::vector<size_t> order = ByRatio(rounds);
+  const size_t mid = order.size() / 2;
+  if (order.size() % 2 == 1) return rounds[order[mid]].ratio();
+  return (rounds[order[mid - 1]].ratio() + rounds[order[mid]].ratio()) / 2;
+}
+
+const AmqpRound& AmqpBenchResult::median_round() const {
+  const std::vector<size_t> order = ByRatio(rounds);
+  return rounds[order[(order.size() - 1) / 2]];
+}
+
+double AmqpBenchResult::busiest_other_cores() const {
+  double busiest = 0;
+  for (const AmqpRound& k : rounds)
+    busiest = std::max({busiest, k.publish_plain.other_cores, k.publish_sluice.other_cores, k.plain.other_cores,
+                        k.sluice.other_cores});
+  return busiest;
+}
 
 Result<AmqpBenchResult> RunAmqpBench(const AmqpBenchInput& in) {
-  Run run{in, {}};
+  if (in.rounds < 1) return Status::InvalidArgument(fmt::format("--amqp-rounds {}: at least 1", in.rounds));
+  Run run{in, {}, {}};
   AmqpBenchResult& r = run.r;
   r.messages = in.messages;
   r.prefetch = in.prefetch;
@@ -626,7 +676,7 @@ Result<AmqpBenchResult> RunAmqpBench(const AmqpBenchInput& in) {
   Stopwatch generate;
   auto made = FactoryMessages::Make(in.messages, in.seed, ProtoFiles(in.example_dir));
   if (!made.ok()) return made.status().WithContext("encoding the factory messages");
-  FactoryMessages messages = std::move(*made);
+  const FactoryMessages messages = std::move(*made);
   r.generate_seconds = generate.Seconds();
   r.body_bytes = messages.bytes();
   r.expected = messages.expected();
@@ -649,10 +699,20 @@ Result<AmqpBenchResult> RunAmqpBench(const AmqpBenchInput& in) {
                          node->url().substr(node->url().find('@') + 1));
   Say("  " + r.broker + ", data in " + broker_dir);
 
-  // 3–7. On error, ~RabbitNode stops the broker and keeps its files.
-  RETURN_IF_ERROR(run.OnBroker(*node, messages));
+  // 3–4. On error, ~RabbitNode stops the broker and keeps its files.
+  for (int k = 1; k <= in.rounds; ++k) {
+    AmqpRound& round = r.rounds.emplace_back();
+    round.number = k;
+    round.messages = in.messages;
+    round.sluice_first = k % 2 == 0;
+    RETURN_IF_ERROR(run.OnBroker(*node, messages, round));
+    Say(fmt::format("  round {}: sluice merged at {:.0f}% of the plain consumer ({:.0f} of {:.0f} msg/s; the "
+                    "broker's CPU per message {:.1f} µs beside sluice, {:.1f} µs beside the plain consumer)",
+                    k, round.ratio() * 100, round.merged_rate(), round.plain_rate(), round.sluice_broker_us(),
+                    round.plain_broker_us()));
+  }
 
-  // 8.
+  // 5.
   const bool keep = in.keep || !r.correct();
   RETURN_IF_ERROR(node->Stop(keep));
   if (keep)
@@ -664,36 +724,39 @@ Result<AmqpBenchResult> RunAmqpBench(const AmqpBenchInput& in) {
 }
 
 void SayAmqpSummary(const AmqpBenchResult& r) {
-  const auto row = [](std::string_view name, const AmqpPhase& p, const std::string& rate, const std::string& rss) {
-    Say(fmt::format("{:<24}{:9.2f} {:8.2f} {:9.2f}  {:<20} {:>10}  {:6.2f}", name, p.wall_seconds, p.cpu_seconds,
-                    p.broker_cpu_seconds, rate, rss, p.other_cores));
+  const auto per_message = [&](double seconds) { return MicrosPerMessage(seconds, r.messages); };
+  const auto row = [&](std::string_view name, const AmqpPhase& p, double rate, const std::string& rss) {
+    Say(fmt::format("{:<24}{:9.2f} {:8.2f} {:9.2f}  {:>9.0f} msg/s {:8.1f} {:8.1f} {:>10}  {:6.2f}", name,
+                    p.wall_seconds, p.cpu_seconds, p.broker_cpu_seconds, rate, per_message(p.cpu_seconds),
+                    per_message(p.broker_cpu_seconds), rss, p.other_cores));
   };
   Say("------------------- AMQP (one RabbitMQ broker, both consumers) ----------");
   Say(fmt::format("{} messages, {:.1f} MB of protobuf: {} OrderCreated ({} order lines), {} ManufacturingBatch ({} "
-                  "batches), {} CardCatalogCreated; prefetch {} for both consumers",
+                  "batches), {} CardCatalogCreated; prefetch {} for both consumers; {} round{}",
                   r.messages, static_cast<double>(r.body_bytes) / 1e6, r.expected.orders, r.expected.order_lines,
-                  r.expected.batch_messages, r.expected.batches, r.expected.cards, r.prefetch));
-  Say(fmt::format("{:<24}{:>9} {:>8} {:>9}  {:<20} {:>10}  {:>6}", "", "wall s", "cpu s", "broker s", "rate",
-                  "peak RSS", "other"));
-  row("publish (plain queue)", r.publish_plain,
-      fmt::format("{:>9.0f} msg/s", Rate(r.messages, r.publish_plain.wall_seconds)), "");
-  row("publish (sluice queue)", r.publish_sluice,
-      fmt::format("{:>9.0f} msg/s", Rate(r.messages, r.publish_sluice.wall_seconds)), "");
-  row("plain consumer", r.plain, fmt::format("{:>9.0f} msg/s", r.plain_rate()), "");
-  Say(fmt::format("{:<24}{:9.2f} {:>8} {:>9}  {:>9.0f} msg/s", "sluice consume→landed", r.acked_seconds, "", "",
-                  r.acked_rate()));
-  row("sluice …→merged", r.sluice, fmt::format("{:>9.0f} msg/s", r.merged_rate()), Mib(r.sluice_peak_rss_kib));
-  Say(fmt::format("(cpu: the bench's for publishing and the plain consumer, sluice's for sluice, until all merged; "
-                  "broker s: RabbitMQ's; other: cores busy with neither. sluice used {:.2f} s of CPU in all, its "
-                  "stop of {:.2f} s included)",
-                  r.sluice_total_cpu_seconds, r.sluice_stop_seconds));
-  const auto per_message = [&](double seconds) { return seconds * 1e6 / static_cast<double>(std::max<int64_t>(1, r.messages)); };
-  Say(fmt::format("CPU per message: plain consumer {:.1f} µs and the broker {:.1f} µs meanwhile; sluice {:.1f} µs "
-                  "(consume, land, load, merge) and the broker {:.1f} µs meanwhile",
-                  per_message(r.plain.cpu_seconds), per_message(r.plain.broker_cpu_seconds),
-                  per_message(r.sluice.cpu_seconds), per_message(r.sluice.broker_cpu_seconds)));
-  Say(fmt::format("ratios to the plain consumer: sluice merged {:.0f}%, acked {:.0f}%", r.ratio() * 100,
-                  r.plain_rate() > 0 ? r.acked_rate() / r.plain_rate() * 100 : 0));
+                  r.expected.batch_messages, r.expected.batches, r.expected.cards, r.prefetch, r.rounds.size(),
+                  r.rounds.size() == 1 ? "" : "s"));
+  Say(fmt::format("{:<24}{:>9} {:>8} {:>9}  {:>15} {:>8} {:>8} {:>10}  {:>6}", "", "wall s", "cpu s", "broker s",
+                  "rate", "cpu µs", "brkr µs", "peak RSS", "other"));
+  for (const AmqpRound& k : r.rounds) {
+    const std::string n = fmt::format("{}. ", k.number);
+    row(n + "publish (plain)", k.publish_plain, Rate(r.messages, k.publish_plain.wall_seconds), "");
+    row(n + "publish (sluice)", k.publish_sluice, Rate(r.messages, k.publish_sluice.wall_seconds), "");
+    row(n + "plain consumer", k.plain, k.plain_rate(), "");
+    Say(fmt::format("{:<24}{:9.2f} {:>8} {:>9}  {:>9.0f} msg/s", n + "sluice consume→landed", k.acked_seconds, "", "",
+                    k.acked_rate()));
+    row(n + "sluice …→merged", k.sluice, k.merged_rate(), Mib(k.sluice_peak_rss_kib));
+    Say(fmt::format("{:<24}sluice merged {:.0f}%, acked {:.0f}% of the plain consumer ({} first); sluice used "
+                    "{:.2f} s of CPU in all, its stop of {:.2f} s included",
+                    "", k.ratio() * 100, k.plain_rate() > 0 ? k.acked_rate() / k.plain_rate() * 100 : 0,
+                    k.sluice_first ? "sluice" : "plain", k.sluice_total_cpu_seconds, k.sluice_stop_seconds));
+  }
+  Say("(cpu: the bench's for publishing and the plain consumer, sluice's for sluice (consume, land, load, merge), "
+      "until all merged; broker s: RabbitMQ's meanwhile; µs: each per message; other: cores busy with neither)");
+  std::string ratios;
+  for (const AmqpRound& k : r.rounds) ratios += fmt::format("{}{:.0f}%", ratios.empty() ? "" : ", ", k.ratio() * 100);
+  Say(fmt::format("sluice merged / plain consumer, round by round: {}; median {:.0f}%", ratios,
+                  r.median_ratio() * 100));
   Say(fmt::format("checks: {} passed, {} failed{}", r.checks.size(), r.problems.size(),
                   r.correct() ? "" : "   <<<<< FAILED CHECKS"));
 }

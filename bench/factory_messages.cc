@@ -89,12 +89,6 @@ const char* FactoryTypeName(FactoryType t) {
   return "";
 }
 
-void FactoryMessages::Release() {
-  std::string().swap(bytes_);
-  std::vector<uint64_t>().swap(ends_);
-  std::vector<uint8_t>().swap(types_);
-}
-
 Result<FactoryMessages> FactoryMessages::Make(int64_t n, uint64_t seed, const std::vector<std::string>& proto_files) {
   ASSIGN_OR_RETURN(std::unique_ptr<ProtoSchema> schema, ProtoSchema::Load(proto_files, {}));
   ASSIGN_OR_RETURN(const Descriptor* card_type, schema->Find(FactoryTypeName(FactoryType::kCard)));

@@ -60,9 +60,6 @@ class FactoryMessages {
   uint64_t bytes() const { return bytes_.size(); }
   const FactoryExpected& expected() const { return expected_; }
 
-  // Frees the bodies (the expected figures stay).
-  void Release();
-
  private:
   std::string bytes_;             // every body, back to back
   std::vector<uint64_t> ends_;    // end offset of each body in bytes_
