@@ -8,8 +8,11 @@
 // in parallel on the one broker, and removes them when it ends.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +36,19 @@ constexpr auto kDeadline = 90s;  // CI has 2 cores shared by two tests
 int Stop(Server& server) {
   server.process().Kill(SIGTERM);
   return server.process().Wait(60s).exit_code;
+}
+
+// The scheduling policy of each of process `pid`'s threads whose name starts
+// with `prefix` (Linux caps names at 15 characters).
+std::vector<int> ThreadPolicies(pid_t pid, const std::string& prefix) {
+  std::vector<int> policies;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind(prefix, 0) == 0) policies.push_back(sched_getscheduler(std::stoi(task.path().filename())));
+  }
+  return policies;
 }
 
 // ---------------------------------------------------------------------------
@@ -107,6 +123,11 @@ TEST(AmqpServe, TheFactoryExampleLandsItsThreeFeedsInTheirTablesWithTheNewestBat
   for (const auto& [reason, n] : m.rejected) EXPECT_EQ(n, 0) << reason << ": " << m.Describe();
   EXPECT_EQ(m.state(), "consuming") << m.Describe();
   EXPECT_EQ(m.states.at("consuming"), 1) << m.Describe();
+
+  // The consumer runs as a batch thread (its wake-ups do not preempt a
+  // broker on the same host); the landing threads, which HTTP shares, do not.
+  EXPECT_EQ(ThreadPolicies(server.process().pid(), "amqp:"), std::vector<int>{SCHED_BATCH});
+  EXPECT_EQ(ThreadPolicies(server.process().pid(), "land-flush"), std::vector<int>{SCHED_OTHER});
 
   AmqpTestClient client(broker.url());
   EXPECT_EQ(client.MessageCount(queue), 0u);

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/thread_name.h"
+#include "base/thread_policy.h"
 
 #include <cerrno>
 #include <cstring>
@@ -113,6 +114,15 @@ void AmqpSource::SetState(State s) {
 void AmqpSource::Run() {
   NameThisThread("amqp:" + source_.name);
   auto log = Log("amqp");
+  // The broker writes to the socket in small pieces and each one wakes this
+  // thread. Woken as a normal thread, it preempts whatever runs on that
+  // core, often the broker's own scheduler when both share a host, and reads
+  // a few deliveries per wake-up. As a batch thread it waits for the running
+  // thread's turn to end and reads more per wake-up: at 1M messages sluice
+  // used about a quarter less CPU per message and consumed about an eighth
+  // faster (docs/performance.md, "A batch thread for the consumer").
+  if (!ScheduleThisThreadAsBatch())
+    log->debug("source '{}': cannot run the consumer as a batch thread: {}", source_.name, std::strerror(errno));
   int failures = 0;
   while (!stopping_) {
     reached_consuming_ = false;
