@@ -28,6 +28,9 @@ die() {
   exit 1
 }
 
+# shellcheck source=scripts/test-ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-ports.sh"
+
 usage() {
   echo "usage: $0 start|stop|restart|down|up|status DIR [fast|smart|immediate]" >&2
   exit 2
@@ -39,6 +42,7 @@ dir=$2
 mode=${3:-fast}
 [ -n "$dir" ] || usage
 case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+dir=${dir%/}
 
 find_bindir() {
   if [ -n "${PG_BINDIR:-}" ]; then
@@ -67,33 +71,6 @@ as_owner() {
   fi
 }
 
-# Listening TCP ports (IPv4 and IPv6) from /proc, one a line.
-listening_ports() {
-  local f hex
-  for f in /proc/net/tcp /proc/net/tcp6; do
-    [ -r "$f" ] || continue
-    # local_address is HEXIP:HEXPORT; state 0A is LISTEN.
-    for hex in $(awk 'NR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' "$f"); do
-      echo $((16#$hex))
-    done
-  done
-}
-
-# A port below the kernel's ephemeral range (so the tests' own 127.0.0.1:0
-# listeners never take it) that nothing listens on now.
-free_port() {
-  local used port tries
-  used=$(listening_ports | sort -u)
-  for tries in $(seq 1 200); do
-    port=$((15000 + RANDOM % 17000))
-    if ! grep -qx "$port" <<<"$used"; then
-      echo "$port"
-      return
-    fi
-  done
-  die "no free loopback port found between 15000 and 32000"
-}
-
 pg_ctl_cmd() {
   as_owner "$bindir/pg_ctl" -D "$dir/data" "$@"
 }
@@ -119,6 +96,7 @@ stop_cluster() {
   if [ -f "$dir/sockdir" ]; then
     rm -rf "$(cat "$dir/sockdir")"
   fi
+  release_ports "$dir"
   rm -rf "$dir"
 }
 
@@ -155,9 +133,10 @@ start_cluster() {
 
   echo "include = 'sluice.conf'" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
 
-  local attempt port
-  for attempt in 1 2 3 4 5; do
-    port=$(free_port)
+  local port
+  for _ in 1 2 3 4 5; do
+    release_ports "$dir"
+    port=$(claim_ports 1 "$dir")
     # Included at the end of postgresql.conf: these override initdb's defaults.
     as_owner tee "$dir/data/sluice.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'

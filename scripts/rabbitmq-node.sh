@@ -44,6 +44,9 @@ die() {
   exit 1
 }
 
+# shellcheck source=scripts/test-ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/test-ports.sh"
+
 usage() {
   echo "usage: $0 start|stop|restart|down|up|status DIR" >&2
   echo "       $0 ctl DIR RABBITMQCTL-ARGS..." >&2
@@ -68,37 +71,6 @@ check_binaries() {
   [ -x "$bindir/rabbitmq-server" ] || die "no $bindir/rabbitmq-server: install the Debian package 'rabbitmq-server'" \
     "(scripts/install-deps.sh does) or set \$RABBITMQ_BINDIR"
   command -v erl >/dev/null 2>&1 || die "erl is not on PATH (the Debian package erlang-base provides it)"
-}
-
-# Listening TCP ports (IPv4 and IPv6) from /proc, one a line.
-listening_ports() {
-  local f hex
-  for f in /proc/net/tcp /proc/net/tcp6; do
-    [ -r "$f" ] || continue
-    # local_address is HEXIP:HEXPORT; state 0A is LISTEN.
-    awk 'NR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' "$f" | while read -r hex; do
-      echo $((16#$hex))
-    done
-  done
-}
-
-# N distinct ports below the kernel's ephemeral range (so the tests' own
-# 127.0.0.1:0 listeners never take one) that nothing listens on now.
-free_ports() {
-  local n=$1 used port picked=" "
-  used=$(listening_ports | sort -u)
-  for _ in $(seq 1 500); do
-    port=$((15000 + RANDOM % 17000))
-    if ! grep -qx "$port" <<<"$used" && [[ "$picked" != *" $port "* ]]; then
-      picked+="$port "
-      n=$((n - 1))
-      if [ "$n" -eq 0 ]; then
-        echo "$picked"
-        return
-      fi
-    fi
-  done
-  die "no free loopback ports found between 15000 and 32000"
 }
 
 # The node's environment (DIR/env) as an array, for `env "${node_env[@]}" …`.
@@ -317,15 +289,18 @@ start_node() {
   # A node left behind by an interrupted run: stop it and start afresh.
   if [ -e "$dir" ]; then
     stop_node
+    release_ports "$dir"
     rm -rf "$dir"
   fi
-  local rc began
+  local rc began ports
   began=$(now_ms)
   for _ in 1 2 3 4 5; do
     mkdir -p "$dir"
     make_rabbitmq_home
-    # shellcheck disable=SC2046
-    set -- $(free_ports 3)
+    release_ports "$dir"
+    ports=$(claim_ports 3 "$dir")
+    # shellcheck disable=SC2086 # three port numbers
+    set -- $ports
     write_node_files "$1" "$2" "$3"
     rc=0
     launch || rc=$?
@@ -402,6 +377,7 @@ case "$command" in
     fi
     began=$(now_ms)
     stop_node
+    release_ports "$dir"
     rm -rf "$dir"
     echo "rabbitmq-node: stopped and removed $dir in $(($(now_ms) - began)) ms"
     ;;

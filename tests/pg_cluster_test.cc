@@ -3,14 +3,18 @@
 // goes, values read back through libpq are the Cells the SQLite backend's
 // values read back as, sluice.yaml gets its warehouse section without moving
 // lines, a Workspace lives in a schema of its own, and a private cluster
-// restarts, stops and starts.
+// restarts, stops and starts, keeping its port while it is down.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "cli_harness.h"
 #include "pg_harness.h"
@@ -267,6 +271,37 @@ TEST(PgCluster, APrivateClusterRestartsStopsAndStartsAndReadersReconnect) {
   EXPECT_THROW(db.Query("SELECT 3"), std::runtime_error);
   ASSERT_RUN_OK(cluster.Start());
   EXPECT_EQ(db.Query("SELECT 4").at(0).at(0).integer, 4);
+}
+
+// A cluster that is down (a test's outage) listens on nothing, yet keeps its
+// port: a cluster another test starts meanwhile must not take it, or `up`
+// fails with "address in use" (seen in CI with a broker's port). Stopping it
+// frees the port. The second cluster may only use the first one's port.
+TEST(PgCluster, AClusterThatIsDownKeepsItsPortUntilItIsStopped) {
+  std::optional<PgCluster> first(std::in_place);
+  const std::string port = std::to_string(std::stoi(ReadFile(first->dir() + "/port")));
+  ASSERT_RUN_OK(first->Stop());
+
+  TempDir parent("sluice-pg");
+  ::chmod(parent.path().c_str(), 0755);  // for the postgres user, as PgCluster does
+  const std::string second = parent.path() + "/cluster";
+  struct StopAtExit {
+    std::string dir;
+    ~StopAtExit() { RunProcess({PgClusterScript(), "stop", dir}); }
+  } stop_second{second};
+  RunOptions only_that_port;
+  only_that_port.env = {{"SLUICE_TEST_PORT_RANGE", port + "-" + port}};
+
+  RunResult r = RunProcess({PgClusterScript(), "start", second}, only_that_port);
+  EXPECT_NE(r.exit_code, 0) << r.Describe();
+  EXPECT_THAT(r.err, HasSubstr(fmt::format("no free loopback port between {} and {}", port, port))) << r.Describe();
+  ASSERT_RUN_OK(first->Start());
+  EXPECT_EQ(PgConnection(first->dsn(), "").Query("SELECT 1").at(0).at(0).integer, 1);
+
+  first.reset();
+  r = RunProcess({PgClusterScript(), "start", second}, only_that_port);
+  ASSERT_RUN_OK(r);
+  EXPECT_EQ(std::to_string(std::stoi(ReadFile(second + "/port"))), port);
 }
 
 }  // namespace
