@@ -14,6 +14,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -246,6 +247,16 @@ int64_t WaitingAtLastConnect(const std::string& log) {
   return waiting;
 }
 
+// True when every thread of the process is stopped (state T in its stat).
+bool EveryThreadIsStopped(pid_t pid) {
+  for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid))) {
+    const std::string stat = ReadFile(task.path().string() + "/stat");
+    const size_t after_name = stat.rfind(") ");  // the name may hold spaces and parentheses
+    if (after_name == std::string::npos || stat.compare(after_name + 2, 1, "T") != 0) return false;
+  }
+  return true;
+}
+
 TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   constexpr int kMessages = 6000;
   const PrivateRabbitBroker broker;
@@ -270,6 +281,10 @@ TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   // have landed but not acknowledged, and reconnects while the broker is down.
   const AmqpSourceMetrics at_restart = SourceMetrics(server.port(), kSource);
   server.process().Kill(SIGSTOP);
+  // kill() returns before the threads stop: a thread running on the other
+  // core goes on until it takes the signal (under load, long enough to
+  // consume dozens more messages: seen).
+  ASSERT_TRUE(PollUntil([&] { return EveryThreadIsStopped(server.process().pid()); }, kDeadline));
   const uint32_t ready_at_freeze = client.MessageCount(queue);
   ASSERT_GT(ready_at_freeze, 0u) << "serve consumed the first half before it was frozen";
   const auto restart_began = std::chrono::steady_clock::now();
@@ -313,7 +328,7 @@ TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   EXPECT_THAT(server.process().Stderr(), HasSubstr("reconnecting in"));
   std::cout << "[ info ] acked when the broker restart began: " << at_restart.acked << " of " << kMessages / 2
             << "; the restart took " << std::chrono::duration_cast<std::chrono::milliseconds>(restart_took).count()
-            << " ms; waiting at the reconnect: " << waiting << "; at the end: " << m.Describe() << "\n";
+            << " ms; ready while serve was frozen: " << ready_at_freeze << "; waiting at the reconnect: " << waiting << "; at the end: " << m.Describe() << "\n";
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
   EXPECT_EQ(client.MessageCount(queue), 0u);
 }
