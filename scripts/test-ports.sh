@@ -5,7 +5,7 @@
 # A server in a test outage (`down`, later `up` on the same port) listens on
 # nothing, so "nothing listens there" does not make a port free: a server
 # another test starts meanwhile could take it, and `up` would then fail with
-# "address in use" (seen in CI: a broker's AMQP port). So every port a
+# "address in use" (CI once saw a broker's `up` fail so). So every port a
 # server gets is claimed in a registry all the scripts of this user share:
 # REGISTRY/PORT, a symlink to the server's folder. A claim holds while that
 # folder exists: `stop` drops the claims with the folder, and a claim whose
