@@ -14,7 +14,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -247,14 +246,12 @@ int64_t WaitingAtLastConnect(const std::string& log) {
   return waiting;
 }
 
-// True when every thread of the process is stopped (state T in its stat).
-bool EveryThreadIsStopped(pid_t pid) {
-  for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid))) {
-    const std::string stat = ReadFile(task.path().string() + "/stat");
-    const size_t after_name = stat.rfind(") ");  // the name may hold spaces and parentheses
-    if (after_name == std::string::npos || stat.compare(after_name + 2, 1, "T") != 0) return false;
-  }
-  return true;
+// How many times the log says serve (re)connected and started consuming.
+int ConsumeStarts(const std::string& log) {
+  int starts = 0;
+  for (size_t at = log.find("consuming queue '"); at != std::string::npos; at = log.find("consuming queue '", at + 1))
+    ++starts;
+  return starts;
 }
 
 TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
@@ -264,32 +261,33 @@ TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   AmqpTestClient client(broker.url());
   client.DeclareQueue(queue);  // durable: persistent messages survive the restart
 
-  // A small prefetch keeps the first half flowing for a while, so that the
-  // broker goes away in the middle of it.
+  // Prefetch 2: while serve is frozen, at most 2 deliveries are out of the queue.
   Workspace ws(Config(broker.url(), queue, "      prefetch: 2\n"));
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
   ASSERT_TRUE(PollUntil([&] { return SourceMetrics(server.port(), kSource).state() == "consuming"; }, kDeadline))
       << server.process().Stderr();
 
-  PublishRange(client, queue, kReading, 0, kMessages / 2);
+  // A few messages flow, then serve is frozen (SIGSTOP) for the broker's
+  // stop, and the rest of the first half is published meanwhile: the broker
+  // goes down in the middle of the flow whatever serve's speed (left
+  // running, it once drained the whole first half during the graceful
+  // stop). serve wakes to a closed connection, with deliveries it may have
+  // landed but not acknowledged, and reconnects while the broker is down.
+  constexpr int kBeforeFreeze = 20;
+  PublishRange(client, queue, kReading, 0, kBeforeFreeze);
   ASSERT_TRUE(PollUntil([&] { return SourceMetrics(server.port(), kSource).acked > 0; }, kDeadline))
       << server.process().Stderr();
-  // serve is frozen (SIGSTOP) in the middle of the flow for the broker's
-  // stop: left running, it could drain the first half during the graceful
-  // stop (seen). It wakes to a closed connection, with deliveries it may
-  // have landed but not acknowledged, and reconnects while the broker is down.
   const AmqpSourceMetrics at_restart = SourceMetrics(server.port(), kSource);
-  server.process().Kill(SIGSTOP);
-  // kill() returns before the threads stop: a thread running on the other
-  // core goes on until it takes the signal (under load, long enough to
-  // consume dozens more messages: seen).
-  ASSERT_TRUE(PollUntil([&] { return EveryThreadIsStopped(server.process().pid()); }, kDeadline));
+  // (Freeze waits until every thread has stopped: right after kill(), serve
+  // once consumed dozens more messages.)
+  ASSERT_TRUE(server.process().Freeze());
+  PublishRange(client, queue, kReading, kBeforeFreeze, kMessages / 2 - kBeforeFreeze);
   const uint32_t ready_at_freeze = client.MessageCount(queue);
-  ASSERT_GT(ready_at_freeze, 0u) << "serve consumed the first half before it was frozen";
+  ASSERT_GE(ready_at_freeze, uint32_t{kMessages / 2 - kBeforeFreeze - 2}) << "more than the prefetch left the queue";
   const auto restart_began = std::chrono::steady_clock::now();
   broker.Down();
-  server.process().Kill(SIGCONT);
+  server.process().Thaw();
   const std::string refused = fmt::format("cannot connect to 127.0.0.1:{}", broker.port());
   EXPECT_TRUE(PollUntil([&] { return server.process().Stderr().find(refused) != std::string::npos; }, kDeadline))
       << server.process().Stderr();
@@ -303,7 +301,9 @@ TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   ASSERT_TRUE(PollUntil(
       [&] {
         reconnected = SourceMetrics(server.port(), kSource);
-        return reconnected.reconnects >= 1 && reconnected.state() == "consuming";
+        // The gauge moves before the log line is written.
+        return reconnected.reconnects >= 1 && reconnected.state() == "consuming" &&
+               ConsumeStarts(server.process().Stderr()) >= 2;
       },
       kDeadline))
       << reconnected.Describe() << "\n" << server.process().Stderr();
@@ -326,9 +326,11 @@ TEST(AmqpFailure, ABrokerRestartDuringARunLosesNothingAndServeReconnects) {
   EXPECT_GE(m.reconnects, 1) << m.Describe();
   EXPECT_EQ(m.state(), "consuming") << m.Describe();
   EXPECT_THAT(server.process().Stderr(), HasSubstr("reconnecting in"));
-  std::cout << "[ info ] acked when the broker restart began: " << at_restart.acked << " of " << kMessages / 2
-            << "; the restart took " << std::chrono::duration_cast<std::chrono::milliseconds>(restart_took).count()
-            << " ms; ready while serve was frozen: " << ready_at_freeze << "; waiting at the reconnect: " << waiting << "; at the end: " << m.Describe() << "\n";
+  std::cout << "[ info ] acked when serve was frozen: " << at_restart.acked << " of " << kBeforeFreeze
+            << " published; the restart took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(restart_took).count()
+            << " ms; ready while serve was frozen: " << ready_at_freeze << "; waiting at the reconnect: " << waiting
+            << "; at the end: " << m.Describe() << "\n";
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
   EXPECT_EQ(client.MessageCount(queue), 0u);
 }

@@ -84,6 +84,11 @@ class ChildProcess {
   // Reaps the child if it has exited; true while it runs.
   bool Running();
   void Kill(int signal);
+  // SIGSTOP, then waits (20 s at most) until every thread has stopped:
+  // kill() returns before they do, and a thread running on another core goes
+  // on until it takes the signal. False if they did not all stop.
+  bool Freeze();
+  void Thaw();  // SIGCONT
   // Waits up to `timeout` (then kills it with SIGKILL and sets timed_out).
   RunResult Wait(std::chrono::milliseconds timeout);
   // What the child has written so far.
