@@ -385,7 +385,10 @@ TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndT
   Workspace ws(Config(broker.url(), queue));
   std::optional<Server> first(std::in_place, ws);
   ASSERT_GT(first->port(), 0) << first->process().Stderr();
-  Publisher publisher(broker.url(), queue, kReading, 0, kMessages);
+  // The last messages are published only once the first serve is gone, so
+  // that it cannot have consumed everything whatever its speed.
+  constexpr int kHeldBack = 1000;
+  Publisher publisher(broker.url(), queue, kReading, 0, kMessages - kHeldBack);
   AmqpSourceMetrics before;
   ASSERT_TRUE(PollUntil(
       [&] {
@@ -400,13 +403,13 @@ TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndT
   first.reset();
   publisher.Join();
   ASSERT_EQ(publisher.error(), "");
-  ASSERT_EQ(publisher.published(), kMessages);
+  ASSERT_EQ(publisher.published(), kMessages - kHeldBack);
+  PublishRange(client, queue, kReading, kMessages - kHeldBack, kHeldBack);
 
   // What was acknowledged is in the table (serve loads and merges before it
   // exits), and what was not is back in the queue: nothing in between.
   const int64_t rows = CountOr(ws, kReading.table);
   EXPECT_GE(rows, static_cast<int64_t>(before.acked));
-  EXPECT_LT(rows, kMessages) << "the SIGTERM came after everything was consumed";
   int64_t waiting = 0;
   EXPECT_TRUE(PollUntil(
       [&] {
