@@ -50,6 +50,20 @@ std::string EnvOr(const char* name, const char* fallback) {
 #define SLUICE_TEST_SOURCE_DIR ""
 #endif
 
+// True when every thread of the process is stopped (state T in its stat);
+// a thread that ended meanwhile runs no more either.
+bool EveryThreadIsStopped(pid_t pid) {
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator(fmt::format("/proc/{}/task", pid), ec)) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat;
+    if (!std::getline(in, stat)) continue;
+    const size_t after_name = stat.rfind(") ");  // the name may hold spaces and parentheses
+    if (after_name == std::string::npos || stat.compare(after_name + 2, 1, "T") != 0) return false;
+  }
+  return !ec;
+}
+
 }  // namespace
 
 std::string SluiceBin() { return EnvOr("SLUICE_BIN", SLUICE_TEST_BIN); }
@@ -205,24 +219,6 @@ std::string ChildProcess::Stderr() const {
 void ChildProcess::Kill(int signal) {
   if (!reaped_) ::kill(pid_, signal);
 }
-
-namespace {
-
-// True when every thread of the process is stopped (state T in its stat);
-// a thread that ended meanwhile runs no more either.
-bool EveryThreadIsStopped(pid_t pid) {
-  std::error_code ec;
-  for (const auto& task : fs::directory_iterator(fmt::format("/proc/{}/task", pid), ec)) {
-    std::ifstream in(task.path() / "stat");
-    std::string stat;
-    if (!std::getline(in, stat)) continue;
-    const size_t after_name = stat.rfind(") ");  // the name may hold spaces and parentheses
-    if (after_name == std::string::npos || stat.compare(after_name + 2, 1, "T") != 0) return false;
-  }
-  return !ec;
-}
-
-}  // namespace
 
 bool ChildProcess::Freeze() {
   if (reaped_) return false;
