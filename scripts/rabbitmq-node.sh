@@ -289,7 +289,6 @@ start_node() {
   # A node left behind by an interrupted run: stop it and start afresh.
   if [ -e "$dir" ]; then
     stop_node
-    release_ports "$dir"
     rm -rf "$dir"
   fi
   local rc began ports

@@ -18,6 +18,11 @@ namespace sluice {
 namespace {
 
 using namespace std::chrono_literals;
+
+// How long a settle may take: several SQLite commits, on a machine perhaps
+// busy with other suites' writes. Passing tests settle in milliseconds.
+constexpr auto kSettle = 60s;
+
 constexpr int64_t kSecond = 1'000'000, kMinute = 60 * kSecond;
 
 // 2026-11-24 10:00:30 UTC.
@@ -102,14 +107,14 @@ class SchedulerTest : public ::testing::Test {
 TEST_F(SchedulerTest, ACronTaskFiresAtItsTimesAndNotBefore) {
   Scheduler& s = Make({Task("every5", "*/5 * * * *")});
   EXPECT_EQ(s.Tick(), At(10, 5));  // the next thing to do
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_TRUE(ran_.empty());
   clock_.Set(At(10, 5));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   clock_.Set(At(10, 9, 59));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   clock_.Set(At(10, 10));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"every5", "every5"}));
   auto history = store_->History("every5", 10).value();
   ASSERT_EQ(history.size(), 2u);
@@ -123,7 +128,7 @@ TEST_F(SchedulerTest, ACronTaskFiresAtItsTimesAndNotBefore) {
 TEST_F(SchedulerTest, MissedFiresAreNotMadeUpAfterALongGap) {
   Scheduler& s = Make({Task("hourly", "@hourly")});
   clock_.Set(At(15, 30));  // five fires went by
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_.size(), 1u);
   EXPECT_EQ(s.Tick(), At(16, 0));
 }
@@ -137,7 +142,7 @@ TEST_F(SchedulerTest, AFireDuringARunningRunIsSkippedAndRecorded) {
   clock_.Set(At(10, 2));
   s.Tick();  // fires again while running: skipped
   release.set_value();
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"slow skipped", "slow succeeded"}));
   auto skipped = store_->History("slow", 10).value()[1];
   EXPECT_EQ(skipped.scheduled_for, "2026-11-24 10:02:00.000000");
@@ -149,13 +154,13 @@ TEST_F(SchedulerTest, FailedAttemptsAreRetriedWithBackoffAndOnlyTheOutcomeIsReco
   Script("flaky", {false, false, true});
   Scheduler& s = Make({Task("flaky", "@hourly", {}, /*retries=*/3)});
   clock_.Set(At(11, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(s.Tick(), At(11, 0, 1));  // first retry after 1 s
   clock_.Set(At(11, 0, 1));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(s.Tick(), At(11, 0, 3));  // then 2 s
   clock_.Set(At(11, 0, 3));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_.size(), 3u);
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"flaky succeeded"}));
   EXPECT_EQ(store_->History("flaky", 1).value()[0].attempts, 3);
@@ -167,7 +172,7 @@ TEST_F(SchedulerTest, AFailureAlertsAndTheFirstSuccessAfterItAlertsARecovery) {
   Scheduler& s = Make({Task("job", "@hourly")});
   for (int hour : {11, 12, 13}) {
     clock_.Set(At(hour, 0));
-    ASSERT_TRUE(s.Settle(60s));
+    ASSERT_TRUE(s.Settle(kSettle));
   }
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"job failed", "job succeeded", "job succeeded"}));
   ASSERT_EQ(alerts_.size(), 2u);
@@ -181,7 +186,7 @@ TEST_F(SchedulerTest, AFailureAlertsAndTheFirstSuccessAfterItAlertsARecovery) {
 TEST_F(SchedulerTest, DependantsRunInOrderAfterTheirPredecessorsSucceed) {
   Scheduler& s = Make({Task("c", "", {"b"}), Task("a", "@daily"), Task("b", "", {"a"}), Task("d", "", {"a", "c"})});
   clock_.Set(At(24, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"a succeeded", "b succeeded", "c succeeded", "d succeeded"}));
 }
@@ -190,7 +195,7 @@ TEST_F(SchedulerTest, AFailureStopsItsDependantsAndRecordsWhy) {
   Script("a", {false});
   Scheduler& s = Make({Task("a", "@daily"), Task("b", "", {"a"}), Task("c", "", {"b"})});
   clock_.Set(At(24, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a"}));
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"a failed", "b skipped"}));
   EXPECT_NE(store_->History("b", 1).value()[0].error.find("predecessor a failed"), std::string::npos);
@@ -199,10 +204,10 @@ TEST_F(SchedulerTest, AFailureStopsItsDependantsAndRecordsWhy) {
 TEST_F(SchedulerTest, ADependantWaitsForEveryPredecessor) {
   Scheduler& s = Make({Task("a", "0 1 * * *"), Task("b", "0 2 * * *"), Task("both", "", {"a", "b"})});
   clock_.Set(At(25, 0));  // 01:00 next day: a only
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a"}));
   clock_.Set(At(26, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a", "b", "both"}));
 }
 
@@ -210,11 +215,11 @@ TEST_F(SchedulerTest, ASuspendedTaskDoesNotFireUntilResumed) {
   ASSERT_TRUE(store_->SetSuspended("paused", true).ok());
   Scheduler& s = Make({Task("paused", "@hourly")});
   clock_.Set(At(11, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_TRUE(ran_.empty());
   ASSERT_TRUE(store_->SetSuspended("paused", false).ok());  // as `sluice tasks resume` from another process
   clock_.Set(At(12, 0));
-  ASSERT_TRUE(s.Settle(60s));
+  ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"paused"}));
   EXPECT_EQ(store_->Suspended().value().size(), 0u);
 }
