@@ -33,6 +33,7 @@
 #include "rabbit_node.h"
 #include "report.h"
 #include "sources/amqp/amqp_connection.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
 #include "stopwatch.h"
 
 namespace fs = std::filesystem;
@@ -547,7 +548,7 @@ struct Run {
       }
       if (acked_at && m.loaded >= static_cast<double>(n) && m.lag == 0) {
         if (!db) {
-          ASSIGN_OR_RETURN(db, ReadOnlyDb::Open(config.sqlite_path()));
+          ASSIGN_OR_RETURN(db, ReadOnlyDb::Open(SqliteWarehouse::PathIn(config.data_dir)));
         }
         const double counted_at = clock.Seconds();  // the count reads a snapshot taken after this
         ASSIGN_OR_RETURN(std::vector<int64_t> counts, db->Row(count_sql));

@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "catalog/ddl.h"
+#include "base/text.h"
+#include "warehouse/postgres/pg_dialect.h"
 #include "phase_meter.h"
 
 namespace sluice::bench {
@@ -35,7 +36,7 @@ std::string CastExpression(const ColumnSpec& col) {
     case TypeKind::kString:
     case TypeKind::kVarchar: return v;  // the seed's ::STRING; the column's varchar(n) checks the length
     case TypeKind::kTimestamp: return fmt::format("({}::timestamptz AT TIME ZONE 'UTC')", v);
-    default: return fmt::format("{}::{}", v, PostgresColumnType(col.type));
+    default: return fmt::format("{}::{}", v, PgDialect("").TypeName(col.type));
   }
 }
 
@@ -89,7 +90,7 @@ Result<PgBaselineResult> RunPgBaseline(const EventSpec& event, const std::vector
   RETURN_IF_ERROR(db.Exec(fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}; "
                                       "CREATE TABLE {0}.stg (payload jsonb);",
                                       s)));
-  RETURN_IF_ERROR(db.Exec(PostgresCreateFinalTable(event, schema)));
+  RETURN_IF_ERROR(db.Exec(PgDialect(schema).CreateTable(FinalTableDef(event))));
   // Offsets in the data decide the UTC time; this only covers timestamps
   // without one, which sluice reads as UTC.
   RETURN_IF_ERROR(db.Exec("SET TimeZone = 'UTC'"));

@@ -10,7 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "pg_db.h"
 #include "pg_table_compare.h"
 #include "report.h"

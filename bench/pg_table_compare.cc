@@ -1,6 +1,6 @@
 #include "pg_table_compare.h"
 
-#include "catalog/ddl.h"
+#include "base/text.h"
 
 namespace sluice::bench {
 

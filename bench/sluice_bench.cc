@@ -38,7 +38,7 @@
 
 #include "amqp_bench.h"
 #include "bench_db.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "child_run.h"
 #include "config/config.h"
 #include "event_generator.h"
@@ -49,6 +49,7 @@
 #include "sqlite_ceiling.h"
 #include "stopwatch.h"
 #include "table_compare.h"
+#include "warehouse/sqlite/sqlite_warehouse.h"
 
 #ifndef SLUICE_SOURCE_DIR
 #define SLUICE_SOURCE_DIR "."
@@ -364,7 +365,7 @@ int Run(const Options& o) {
   SayPhase("sluice merge", merge->wall_seconds, merge->user_seconds + merge->system_seconds, merge->other_cores,
            RssNote(*merge));
   Say("  " + LastLine(logs_dir / "sluice-merge.log"));
-  const std::string warehouse = config->sqlite_path();
+  const std::string warehouse = SqliteWarehouse::PathIn(config->data_dir);
   int64_t sluice_rows = 0;
   {
     auto db = BenchDb::Open(warehouse, false);

@@ -9,7 +9,8 @@
 #include <cctype>
 
 #include "bench_db.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
+#include "warehouse/sqlite/sqlite_dialect.h"
 #include "phase_meter.h"
 
 namespace sluice::bench {
@@ -112,7 +113,7 @@ Result<SqlBaselineResult> RunSqlBaseline(const EventSpec& event, const std::vect
                                          const std::string& db_path) {
   ASSIGN_OR_RETURN(BenchDb db, BenchDb::Open(db_path, true));
   RETURN_IF_ERROR(db.Exec("CREATE TABLE stg (payload TEXT);"));
-  RETURN_IF_ERROR(db.Exec(SqliteCreateFinalTable(event)));
+  RETURN_IF_ERROR(db.Exec(SqliteDialect().CreateTable(FinalTableDef(event))));
   SqlBaselineResult result;
 
   PhaseMeter load_meter;

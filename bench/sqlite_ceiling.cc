@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "bench_db.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
+#include "warehouse/sqlite/sqlite_dialect.h"
 #include "phase_meter.h"
 
 namespace sluice::bench {
@@ -31,7 +32,7 @@ Result<CeilingResult> RunSqliteCeiling(const EventSpec& event, const CastRows& r
       params, keys, sets, version, table, version);
 
   ASSIGN_OR_RETURN(BenchDb db, BenchDb::Open(db_path, true));
-  RETURN_IF_ERROR(db.Exec(SqliteCreateFinalTable(event)));
+  RETURN_IF_ERROR(db.Exec(SqliteDialect().CreateTable(FinalTableDef(event))));
   Statement stmt;
   RETURN_IF_ERROR(stmt.Prepare(db, upsert));
   const int amount = static_cast<int>(FinalField::kAmount);

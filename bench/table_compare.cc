@@ -1,7 +1,7 @@
 #include "table_compare.h"
 
 #include "bench_db.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 
 namespace sluice::bench {
 

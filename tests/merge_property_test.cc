@@ -104,7 +104,7 @@ void RunCase(uint64_t seed, Coverage* coverage) {
   const std::string config_path = dir.path() + "/sluice.yaml";
   auto config = ParseConfig(ModelConfigYaml(), config_path);
   ASSERT_TRUE(config.ok()) << config.status().message();
-  auto opened = OpenWarehouse(*config);
+  auto opened = OpenWarehouse(config->warehouse, config->data_dir);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   std::unique_ptr<Warehouse> warehouse = std::move(opened).value();
   ASSERT_TRUE(warehouse->Prepare(config->catalog).ok());
@@ -201,7 +201,7 @@ void RunCase(uint64_t seed, Coverage* coverage) {
   if (::testing::Test::HasFatalFailure()) return;
   SCOPED_TRACE("what the case did:\n" + log.text);
 
-  const std::string db = config->sqlite_path();
+  const std::string db = config->data_dir + "/warehouse.db";  // the embedded default
   // Staging: each loaded object once, in arrival order.
   const auto staging = QueryDb(db, "SELECT seq, payload FROM accounting_stg ORDER BY seq");
   ASSERT_EQ(staging.size(), staged.size());

@@ -47,4 +47,11 @@ inline std::string SqlLiteral(std::string_view text) {
   return out + "'";
 }
 
+// Quotes an SQL identifier ("name"), doubling embedded quotes.
+inline std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace sluice

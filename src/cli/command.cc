@@ -20,7 +20,7 @@ std::unique_ptr<Session> OpenSession(const GlobalOptions& global, int* exit_code
   }
   auto session = std::make_unique<Session>();
   session->config = std::move(config).value();
-  auto warehouse = OpenWarehouse(session->config);
+  auto warehouse = OpenWarehouse(session->config.warehouse, session->config.data_dir);
   if (!warehouse.ok()) {
     *exit_code = ReportError(warehouse.status());
     return nullptr;

@@ -1,6 +1,6 @@
 // sluice exceptions add|list|remove, sluice exclusions add|list|remove:
 // corrections of single events, audited in sluice_exceptions and
-// sluice_exclusions (corrections/correction_store.h).
+// sluice_exclusions (warehouse/correction_store.h).
 #include <fstream>
 #include <iostream>
 
@@ -8,7 +8,6 @@
 #include "cli/command.h"
 #include "cli/query_output.h"
 #include "corrections/corrected_event.h"
-#include "corrections/correction_store.h"
 #include "corrections/event_finder.h"
 #include "corrections/json_set.h"
 #include "merge/corrections.h"
@@ -50,8 +49,7 @@ Result<std::vector<std::pair<int64_t, std::string>>> ReadLines(const std::string
 // Each --id's event, with every --set applied to its current form (the
 // exception in force, else its first delivery).
 Result<std::vector<CorrectedEvent>> EventsFromSets(Warehouse* warehouse, const std::string& data_dir,
-                                                   const EventSpec& event,
-                                                   CorrectionStore* store, const std::vector<std::string>& ids,
+                                                   const EventSpec& event, const std::vector<std::string>& ids,
                                                    const std::vector<std::string>& sets) {
   std::vector<JsonAssignment> assignments;
   for (const auto& s : sets) {
@@ -61,7 +59,8 @@ Result<std::vector<CorrectedEvent>> EventsFromSets(Warehouse* warehouse, const s
   ASSIGN_OR_RETURN(FoundEvents found, FindEvents(warehouse, data_dir, event, {ids.begin(), ids.end()}));
   std::vector<CorrectedEvent> events;
   for (const auto& id : ids) {
-    ASSIGN_OR_RETURN(auto current, store->Exception(id));  // a backfill keeps its place in arrival order
+    // A backfill keeps its place in arrival order.
+    ASSIGN_OR_RETURN(auto current, warehouse->corrections().Exception(event, id));
     if (!current) {
       const auto it = found.by_id.find(id);
       if (it == found.by_id.end())
@@ -87,8 +86,7 @@ Result<std::vector<CorrectedEvent>> EventsFromSets(Warehouse* warehouse, const s
 // Whole corrected events; those not delivered are backfills, which arrive now
 // (or keep the place of the backfill they replace).
 Result<std::vector<CorrectedEvent>> EventsFromFile(Warehouse* warehouse, const std::string& data_dir,
-                                                   const EventSpec& event,
-                                                   CorrectionStore* store, const std::string& path) {
+                                                   const EventSpec& event, const std::string& path) {
   ASSIGN_OR_RETURN(auto lines, ReadLines(path));
   std::vector<CorrectedEvent> events;
   for (auto& [number, line] : lines) {
@@ -100,10 +98,10 @@ Result<std::vector<CorrectedEvent>> EventsFromFile(Warehouse* warehouse, const s
   std::unordered_set<std::string> ids;
   for (const auto& e : events) ids.insert(e.id);
   ASSIGN_OR_RETURN(FoundEvents found, FindEvents(warehouse, data_dir, event, ids));
-  ASSIGN_OR_RETURN(const int64_t now, store->ArrivalNow());
+  ASSIGN_OR_RETURN(const int64_t now, warehouse->ArrivalNow(event));
   for (auto& e : events) {
     if (found.by_id.count(e.id)) continue;
-    ASSIGN_OR_RETURN(auto previous, store->Exception(e.id));
+    ASSIGN_OR_RETURN(auto previous, warehouse->corrections().Exception(event, e.id));
     e.arrived_after = previous && previous->arrived_after ? *previous->arrived_after : now;
   }
   return events;
@@ -132,10 +130,10 @@ Result<std::vector<std::string>> IdsFromFile(const EventSpec& event, const std::
 }
 
 // Ids that name no event: neither delivered nor added as an exception.
-Status CheckIdsKnown(Warehouse* warehouse, const std::string& data_dir, const EventSpec& event, CorrectionStore* store,
+Status CheckIdsKnown(Warehouse* warehouse, const std::string& data_dir, const EventSpec& event,
                      const std::vector<std::string>& ids) {
   ASSIGN_OR_RETURN(FoundEvents found, FindEvents(warehouse, data_dir, event, {ids.begin(), ids.end()}));
-  ASSIGN_OR_RETURN(auto excepted, store->InForce(CorrectionKind::kException));
+  ASSIGN_OR_RETURN(auto excepted, warehouse->corrections().InForce(event, CorrectionKind::kException));
   std::vector<std::string> unknown;
   for (const auto& id : ids)
     if (!found.by_id.count(id) && !excepted.count(id)) unknown.push_back(id);
@@ -152,26 +150,10 @@ int MergeNow(Session* session, const EventSpec& event) {
 }
 
 int List(Session* session, const CorrectionOptions& o) {
-  std::vector<std::string> where;
-  if (!o.type.empty()) {
-    if (!FindEventOrReport(session->config.catalog, o.type)) return kExitUsage;
-    where.push_back("event_type = " + SqlLiteral(o.type));
-  }
-  if (!o.all) where.push_back("removed_at IS NULL");
-  // Times as sluice writes them everywhere (six fraction digits), on
-  // PostgreSQL too, whose timestamp output drops trailing zeros.
-  const bool pg = session->config.warehouse.backend == "postgres";
-  const auto time = [&](const char* column) {
-    return pg ? fmt::format("to_char({0}, 'YYYY-MM-DD HH24:MI:SS.US') AS {0}", column) : std::string(column);
-  };
-  const std::string sql = fmt::format(
-      "SELECT id, event_type, event_id, {}reason, added_by, {}{} FROM {}{} ORDER BY id",
-      o.kind == CorrectionKind::kException ? "payload, " : "seq, delivery, ", time("added_at"),
-      o.all ? fmt::format(", removed_by, {}, removed_reason", time("removed_at")) : "", CorrectionTable(o.kind),
-      where.empty() ? "" : " WHERE " + Join(where, " AND "));
+  if (!o.type.empty() && !FindEventOrReport(session->config.catalog, o.type)) return kExitUsage;
   auto out = MakeQueryOutput(o.format, &std::cout);
   if (!out.ok()) return ReportError(out.status(), kExitUsage);
-  Status st = session->warehouse->Query(sql, /*allow_writes=*/false, out->get());
+  Status st = session->warehouse->corrections().List(o.kind, o.type, o.all, out->get());
   (*out)->Finish();
   return st.ok() ? kExitOk : ReportError(st);
 }
@@ -197,7 +179,7 @@ int Change(Session* session, const CorrectionOptions& o) {
     return ReportError(Status::InvalidArgument("--set goes with `exceptions add --id`"), kExitUsage);
 
   Warehouse* warehouse = session->warehouse.get();
-  CorrectionStore store(warehouse, *event);
+  CorrectionStore& store = warehouse->corrections();
   const CorrectionNote note{o.by.empty() ? OsUser() : o.by, o.reason};
   std::vector<std::string> ids;
   if (!o.id_values.empty()) {
@@ -208,14 +190,14 @@ int Change(Session* session, const CorrectionOptions& o) {
   Status st;
   std::string done;
   if (o.action == "remove") {
-    st = store.Remove(o.kind, ids, note);
+    st = store.Remove(*event, o.kind, ids, note);
     done = fmt::format("{}: removed {} {}{}", event->name, ids.size(), Noun(o.kind), ids.size() == 1 ? "" : "s");
   } else if (o.kind == CorrectionKind::kException) {
     const std::string& data_dir = session->config.data_dir;
-    auto events = o.file.empty() ? EventsFromSets(warehouse, data_dir, *event, &store, ids, o.sets)
-                                 : EventsFromFile(warehouse, data_dir, *event, &store, o.file);
+    auto events = o.file.empty() ? EventsFromSets(warehouse, data_dir, *event, ids, o.sets)
+                                 : EventsFromFile(warehouse, data_dir, *event, o.file);
     st = events.status();
-    if (st.ok()) st = store.AddExceptions(*events, note);
+    if (st.ok()) st = store.AddExceptions(*event, *events, note);
     if (st.ok())
       done = fmt::format("{}: added {} exception{}", event->name, events->size(), events->size() == 1 ? "" : "s");
   } else {
@@ -224,11 +206,11 @@ int Change(Session* session, const CorrectionOptions& o) {
       if (!from_file.ok()) return ReportError(from_file.status());
       ids = std::move(*from_file);
     }
-    st = CheckIdsKnown(warehouse, session->config.data_dir, *event, &store, ids);
+    st = CheckIdsKnown(warehouse, session->config.data_dir, *event, ids);
     if (st.ok()) {
       std::vector<Exclusion> exclusions;
       for (const auto& id : ids) exclusions.push_back({id, std::nullopt, "", note.reason});
-      auto added = store.AddExclusions(exclusions, note.by);
+      auto added = store.AddExclusions(*event, exclusions, note.by);
       st = added.status();
       if (st.ok())
         done = fmt::format("{}: excluded {} event{} ({} already excluded)", event->name, *added, *added == 1 ? "" : "s",

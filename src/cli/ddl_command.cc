@@ -1,45 +1,29 @@
-// sluice ddl [--dialect sqlite|postgres|snowflake]
+// sluice ddl [--dialect NAME]: what sluice creates (a backend's dialect) or
+// what a team would create elsewhere (a standalone dialect, e.g. snowflake),
+// for the config's catalog. The dialects and their flags come from the
+// registry (warehouse/registry.h).
 //
 // Needs only the config, not the warehouse: it prints, it does not create.
 #include <iostream>
 
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "cli/command.h"
-#include "warehouse/postgres/pg_warehouse.h"
-#include "warehouse/sqlite/sqlite_warehouse.h"
+#include "warehouse/registry.h"
 
 namespace sluice {
 namespace {
 
 struct DdlOptions {
-  std::string dialect = "sqlite";
-  SnowflakeOptions snowflake;
+  std::string dialect = kDefaultWarehouseBackend;
+  std::map<std::string, std::string> flags;  // the standalone dialects' flags, by name
 };
 
 int RunDdl(const GlobalOptions& global, const DdlOptions& options) {
   auto config = LoadConfig(ResolveConfigPath(global.config_path));
   if (!config.ok()) return ReportError(config.status(), kExitUsage);
-  if (options.dialect == "sqlite") {
-    std::cout << "-- sluice's own tables\n" << SqliteWarehouse::SystemTablesDdl();
-    for (const auto& event : config->catalog.events) {
-      std::cout << fmt::format("\n-- {}\n", event.name) << SqliteCreateFinalTable(event)
-                << SqliteCreateStagingTable(event);
-    }
-    return kExitOk;
-  }
-  if (options.dialect == "postgres") {
-    const std::string& schema = config->warehouse.schema;
-    std::cout << fmt::format("-- sluice's own tables, in schema {}\n", schema)
-              << fmt::format("CREATE SCHEMA IF NOT EXISTS {};\n", QuoteIdent(schema))
-              << PgWarehouse::SystemTablesDdl(schema);
-    for (const auto& event : config->catalog.events) {
-      std::cout << fmt::format("\n-- {}\n", event.name) << PostgresCreateFinalTable(event, schema)
-                << PostgresCreateStagingTable(event, schema);
-    }
-    return kExitOk;
-  }
-  for (size_t i = 0; i < config->catalog.events.size(); ++i)
-    std::cout << (i ? "\n" : "") << SnowflakeObjects(config->catalog.events[i], options.snowflake);
+  auto dialect = MakeDialect(options.dialect, config->warehouse, options.flags);
+  if (!dialect.ok()) return ReportError(dialect.status(), kExitUsage);
+  std::cout << (*dialect)->CatalogDdl(config->catalog);
   return kExitOk;
 }
 
@@ -48,15 +32,23 @@ int RunDdl(const GlobalOptions& global, const DdlOptions& options) {
 void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
   auto* cmd = app.add_subcommand("ddl", "print the DDL for the catalog");
   auto o = std::make_shared<DdlOptions>();
-  cmd->add_option("--dialect,-d", o->dialect, "sqlite or postgres (what sluice creates there; postgres uses warehouse.schema), or snowflake (the seed's objects)")
-      ->check(CLI::IsMember({"sqlite", "postgres", "snowflake"}));
-  cmd->add_option("--schema", o->snowflake.schema, "snowflake: DATABASE.SCHEMA")->capture_default_str();
-  cmd->add_option("--stage-url", o->snowflake.stage_url, "snowflake: stage URL prefix; the event name is appended")
-      ->capture_default_str();
-  cmd->add_option("--storage-integration", o->snowflake.storage_integration, "snowflake: storage integration")
-      ->capture_default_str();
-  cmd->add_option("--file-format", o->snowflake.file_format, "snowflake: file format (default SCHEMA.JSON_FILE_FORMAT)");
-  cmd->add_option("--readonly-role", o->snowflake.readonly_role, "snowflake: role granted SELECT on final tables");
+  std::vector<std::string> described;
+  for (const BackendDefinition* backend : Backends())
+    described.push_back(fmt::format("{} (what sluice creates there)", backend->name));
+  for (const std::string& name : DialectNames())
+    if (const DialectDefinition* dialect = FindStandaloneDialect(name))
+      described.push_back(fmt::format("{} ({})", name, dialect->summary));
+  cmd->add_option("--dialect,-d", o->dialect, "one of: " + Join(described, ", "))
+      ->check(CLI::IsMember(DialectNames()));
+  for (const std::string& name : DialectNames()) {
+    const DialectDefinition* dialect = FindStandaloneDialect(name);
+    if (dialect == nullptr) continue;
+    for (const DialectFlag& flag : dialect->flags) {
+      o->flags[flag.name] = flag.default_value;
+      auto* option = cmd->add_option("--" + flag.name, o->flags[flag.name], flag.help);
+      if (!flag.default_value.empty()) option->capture_default_str();
+    }
+  }
   cmd->callback([=, &global] { *runner = [=, &global] { return RunDdl(global, *o); }; });
 }
 

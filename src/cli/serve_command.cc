@@ -53,19 +53,18 @@ int RunServe(const GlobalOptions& global) {
 
   // Tasks record their runs through a warehouse connection of their own (the
   // pipeline's belongs to its thread); each attempt opens another.
-  auto task_warehouse = OpenWarehouse(config);
+  auto task_warehouse = OpenWarehouse(config.warehouse, config.data_dir);
   if (!task_warehouse.ok()) {
     landing.Stop();
     pipeline.DrainAndStop();
     return ReportError(task_warehouse.status().WithContext("opening the warehouse for tasks"));
   }
-  TaskStore task_store(task_warehouse->get());
   std::unique_ptr<Alerter> alerter;
   if (!config.alerts.webhook.empty() || !config.alerts.email_to.empty())
     alerter = std::make_unique<Alerter>(config.alerts, &metrics);
   SystemClock clock;
   Scheduler scheduler(
-      TasksOf(config), &task_store,
+      TasksOf(config), &(*task_warehouse)->tasks(),
       [&config](const TaskSpec& task, int64_t now) { return RunTaskOnce(config, task, now); },
       alerter ? Scheduler::SendAlert([&alerter](Alert alert) { alerter->Send(std::move(alert)); })
               : Scheduler::SendAlert(),

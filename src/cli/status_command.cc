@@ -4,7 +4,6 @@
 #include "cli/command.h"
 #include "cli/query_output.h"
 #include "tasks/task.h"
-#include "tasks/task_store.h"
 
 namespace sluice {
 namespace {
@@ -27,7 +26,7 @@ int RunStatus(const GlobalOptions& global, const std::string& format) {
   }
   // Tasks: the last run of each, and how many runs failed.
   const std::vector<TaskSpec> tasks = TasksOf(session->config);
-  TaskStore store(session->warehouse.get());
+  TaskStore& store = session->warehouse->tasks();
   auto last_runs = store.LastRuns();
   if (!last_runs.ok()) return ReportError(last_runs.status());
   auto failures = store.Failures();

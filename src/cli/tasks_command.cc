@@ -6,7 +6,6 @@
 #include "cli/query_output.h"
 #include "tasks/task.h"
 #include "tasks/task_runner.h"
-#include "tasks/task_store.h"
 
 namespace sluice {
 namespace {
@@ -96,7 +95,7 @@ int RunTasks(const GlobalOptions& global, const TasksOptions& o) {
   auto session = OpenSession(global, &exit_code);
   if (!session) return exit_code;
   const std::vector<TaskSpec> tasks = TasksOf(session->config);
-  TaskStore store(session->warehouse.get());
+  TaskStore& store = session->warehouse->tasks();
   if (o.action == "list") return List(tasks, &store, o.format);
   if (o.action == "history") {
     if (!o.name.empty() && !FindTaskOrReport(tasks, o.name)) return kExitUsage;

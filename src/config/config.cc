@@ -14,6 +14,7 @@
 
 #include "config/sources_config.h"
 #include "config/tasks_config.h"
+#include "config/warehouse_section.h"
 #include "config/yaml_problems.h"
 
 namespace sluice {
@@ -338,37 +339,6 @@ void ParseAuth(const YAML::Node& node, const Catalog& catalog, std::vector<ApiKe
   }
 }
 
-// A PostgreSQL identifier sluice will quote anyway, kept plain so that people
-// can type it unquoted in psql: letters, digits and _, not starting with a digit.
-bool IsPlainIdentifier(const std::string& s) {
-  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-}
-
-void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems* problems) {
-  CheckKeys(node, {"backend", "dsn", "schema", "readonly_role"}, "warehouse", problems);
-  if (const auto b = node["backend"]; b && IsScalar(b, "warehouse.backend", problems)) {
-    warehouse->backend = b.Scalar();
-    if (warehouse->backend != "sqlite" && warehouse->backend != "postgres")
-      problems->Add(b.Mark(), fmt::format("unknown warehouse backend '{}' (sqlite or postgres)", warehouse->backend));
-  }
-  const bool postgres = warehouse->backend == "postgres";
-  if (const auto v = node["dsn"]; v && IsScalar(v, "warehouse.dsn", problems)) warehouse->dsn = v.Scalar();
-  for (auto [key, target] : {std::pair{"schema", &warehouse->schema}, std::pair{"readonly_role", &warehouse->readonly_role}}) {
-    const auto v = node[key];
-    if (!v || !IsScalar(v, fmt::format("warehouse.{}", key), problems)) continue;
-    *target = v.Scalar();
-    if (!IsPlainIdentifier(*target))
-      problems->Add(v.Mark(), fmt::format("warehouse.{} '{}' must be 1-63 letters, digits or _, not starting with a digit",
-                                          key, *target));
-  }
-  if (!postgres) {
-    for (const char* key : {"dsn", "schema", "readonly_role"})
-      if (const auto v = node[key])
-        problems->Add(v.Mark(), fmt::format("warehouse.{} applies to backend: postgres only", key));
-  }
-}
-
 void ParseLanding(const YAML::Node& node, LandingConfig* landing, Problems* problems) {
   if (!node.IsMap()) return problems->Add(node.Mark(), "landing must be a map (roll_interval, roll_size, max_backlog)");
   CheckKeys(node, {"roll_interval", "roll_size", "max_backlog", "seal_when_idle"}, "landing", problems);
@@ -428,14 +398,11 @@ Result<int64_t> ParseDurationMicros(std::string_view text) {
   return value * it->second;
 }
 
-const std::vector<std::string>& ConfigKeys() {
-  static const std::vector<std::string> kKeys = {
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> keys = {
       "data_dir",
       "warehouse",
       "warehouse.backend",
-      "warehouse.dsn",
-      "warehouse.schema",
-      "warehouse.readonly_role",
       "http",
       "http.listen",
       "http.max_body",
@@ -497,7 +464,12 @@ const std::vector<std::string>& ConfigKeys() {
       "sources.<name>.amqp.dead_letter.exchange",
       "sources.<name>.amqp.dead_letter.queue",
   };
-  return kKeys;
+  // Each registered backend's own keys.
+  std::set<std::string> backend_keys;
+  for (const auto& [backend, options] : WarehouseBackends())
+    for (const auto& option : options) backend_keys.insert("warehouse." + option.key);
+  keys.insert(keys.begin() + 3, backend_keys.begin(), backend_keys.end());
+  return keys;
 }
 
 std::string ResolveConfigPath(const std::string& flag) {
@@ -535,10 +507,13 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
 
     if (const auto w = root["warehouse"]) {
       if (!w.IsMap()) {
-        problems.Add(w.Mark(), "warehouse must be a map (backend, dsn, schema, readonly_role)");
+        problems.Add(w.Mark(), fmt::format("warehouse must be a map (backend: {}, and that backend's keys)",
+                                           WarehouseBackendList()));
       } else {
         ParseWarehouse(w, &config.warehouse, &problems);
       }
+    } else {
+      ParseWarehouse(YAML::Node(YAML::NodeType::Map), &config.warehouse, &problems);
     }
 
     const auto events = root["events"];

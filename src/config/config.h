@@ -13,16 +13,9 @@
 
 #include "base/status.h"
 #include "catalog/event_spec.h"
+#include "config/warehouse_config.h"
 
 namespace sluice {
-
-struct WarehouseConfig {
-  std::string backend = "sqlite";  // the embedded default, or "postgres"
-  // postgres only:
-  std::string dsn;                 // libpq connection string or URI; empty: $SLUICE_PG_DSN
-  std::string schema = "public";   // where every table sluice creates lives
-  std::string readonly_role;       // granted USAGE on the schema and SELECT on final tables
-};
 
 // `sluice serve`'s HTTP listener.
 struct HttpConfig {
@@ -109,7 +102,6 @@ struct Config {
   std::vector<AmqpSourceConfig> amqp_sources;  // sources.<name>.amqp, in config order
   Catalog catalog;
 
-  std::string sqlite_path() const { return data_dir + "/warehouse.db"; }
   std::string landing_dir() const { return data_dir + "/landing"; }
 };
 
@@ -121,9 +113,10 @@ std::string ResolveConfigPath(const std::string& flag);
 Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path);
 
 // Every key sluice.yaml accepts, dotted, with <name> for user-chosen names
-// (e.g. "events.<name>.columns.<name>.type"). docs/configuration.md must
-// describe each; a test holds the two together.
-const std::vector<std::string>& ConfigKeys();
+// (e.g. "events.<name>.columns.<name>.type"), the registered backends' keys
+// under warehouse. included. docs/configuration.md must describe each; a
+// test holds the two together.
+std::vector<std::string> ConfigKeys();
 
 // "64MiB", "512KiB", "1GB", "1000" → bytes; "5s", "250ms", "2m", "1h" → microseconds.
 Result<size_t> ParseByteSize(std::string_view text);

@@ -179,7 +179,6 @@ TEST(Config, DataDirDefaultsToDataBesideTheConfig) {
   const Config c = MustParse(kOrders, "conf/sluice.yaml");
   EXPECT_EQ(c.data_dir, "conf/data");
   EXPECT_EQ(c.base_dir, "conf");
-  EXPECT_EQ(c.sqlite_path(), "conf/data/warehouse.db");
 }
 
 TEST(Config, AnUnknownBackendIsRefusedNamingTheKnownOnes) {
@@ -192,10 +191,11 @@ TEST(Config, PostgresTakesADsnASchemaAndAReadOnlyRole) {
                                          "  readonly_role: analysts\n") + kOrders,
                              "sluice.yaml");
   EXPECT_EQ(c.warehouse.backend, "postgres");
-  EXPECT_EQ(c.warehouse.dsn, "host=db dbname=w");
-  EXPECT_EQ(c.warehouse.schema, "dev");
-  EXPECT_EQ(c.warehouse.readonly_role, "analysts");
-  EXPECT_EQ(MustParse(std::string("warehouse:\n  backend: postgres\n") + kOrders, "s.yaml").warehouse.schema, "public");
+  EXPECT_EQ(c.warehouse.Option("dsn"), "host=db dbname=w");
+  EXPECT_EQ(c.warehouse.Option("schema"), "dev");
+  EXPECT_EQ(c.warehouse.Option("readonly_role"), "analysts");
+  EXPECT_EQ(MustParse(std::string("warehouse:\n  backend: postgres\n") + kOrders, "s.yaml").warehouse.Option("schema"),
+            "public");
 }
 
 TEST(Config, PostgresNamesMustBePlainIdentifiersAndPostgresKeysNeedThePostgresBackend) {

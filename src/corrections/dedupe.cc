@@ -5,8 +5,6 @@
 #include <unordered_map>
 
 #include "base/text.h"
-#include "catalog/ddl.h"
-#include "corrections/correction_store.h"
 #include "merge/chunk_processor.h"
 #include "merge/event_id.h"
 #include "merge/row_caster.h"
@@ -37,21 +35,11 @@ Result<std::vector<int>> ColumnIndexes(const EventSpec& event, const std::vector
 }
 
 // The staging rows that arrived at or after `since`: the seq to read after.
-Result<int64_t> ReadAfter(MergeTransaction* txn, const EventSpec& event, const std::optional<std::string>& since) {
+Result<int64_t> ReadAfter(MergeTransaction* txn, const std::optional<std::string>& since) {
   if (!since) return 0;
-  ASSIGN_OR_RETURN(auto rows, txn->Execute(fmt::format("SELECT min(seq) FROM {} WHERE loaded_at >= $1",
-                                                       QuoteIdent(event.staging_table())),
-                                           {*since}));
-  if (rows.empty() || !rows[0][0]) return std::numeric_limits<int64_t>::max();
-  return std::stoll(*rows[0][0]) - 1;
-}
-
-Result<std::string> DeliveryOf(MergeTransaction* txn, const EventSpec& event, int64_t seq) {
-  ASSIGN_OR_RETURN(auto rows, txn->Execute(fmt::format("SELECT source, line FROM {} WHERE seq = $1",
-                                                       QuoteIdent(event.staging_table())),
-                                           {std::to_string(seq)}));
-  if (rows.empty()) return std::string();
-  return fmt::format("{}:{}", rows[0][0].value_or(""), rows[0][1].value_or(""));
+  ASSIGN_OR_RETURN(auto first, txn->FirstSeqLoadedSince(*since));
+  if (!first) return std::numeric_limits<int64_t>::max();
+  return *first - 1;
 }
 
 }  // namespace
@@ -67,15 +55,15 @@ Result<DedupeReport> Dedupe(Warehouse* warehouse, const EventSpec& event, const 
     ASSIGN_OR_RETURN(columns, ColumnIndexes(event, request.columns));
   }
 
-  CorrectionStore store(warehouse, event);
-  ASSIGN_OR_RETURN(auto excluded_ids, store.InForce(CorrectionKind::kExclusion));
-  ASSIGN_OR_RETURN(auto excluded_seqs, store.ExcludedSeqs());
+  CorrectionStore& store = warehouse->corrections();
+  ASSIGN_OR_RETURN(auto excluded_ids, store.InForce(event, CorrectionKind::kExclusion));
+  ASSIGN_OR_RETURN(auto excluded_seqs, store.ExcludedSeqs(event));
 
   DedupeReport report;
   std::vector<Exclusion> exclusions;
   {
     ASSIGN_OR_RETURN(auto txn, warehouse->BeginMerge(event));  // a consistent read; rolled back
-    ASSIGN_OR_RETURN(int64_t after, ReadAfter(txn.get(), event, request.since));
+    ASSIGN_OR_RETURN(int64_t after, ReadAfter(txn.get(), request.since));
     PayloadExtractor extractor(WithIdColumns(event));
     RowCaster caster(event);
     std::vector<Value> row(event.columns.size());
@@ -123,8 +111,8 @@ Result<DedupeReport> Dedupe(Warehouse* warehouse, const EventSpec& event, const 
       std::unordered_map<std::string, size_t> set_of;  // id → its DuplicateSet
       for (const Arrival& a : repeats) {
         const Arrival& kept = first_by_id.at(a.id);
-        ASSIGN_OR_RETURN(std::string kept_delivery, DeliveryOf(txn.get(), event, kept.seq));
-        ASSIGN_OR_RETURN(std::string delivery, DeliveryOf(txn.get(), event, a.seq));
+        ASSIGN_OR_RETURN(std::string kept_delivery, txn->DeliveryOf(kept.seq));
+        ASSIGN_OR_RETURN(std::string delivery, txn->DeliveryOf(a.seq));
         auto [it, fresh] = set_of.try_emplace(a.id, report.sets.size());
         if (fresh) report.sets.push_back({fmt::format("{} (delivery {}, seq {})", a.id, kept_delivery, kept.seq), {}});
         report.sets[it->second].dropped.push_back(fmt::format("delivery {}, seq {}", delivery, a.seq));
@@ -151,7 +139,7 @@ Result<DedupeReport> Dedupe(Warehouse* warehouse, const EventSpec& event, const 
   }
   report.duplicates = static_cast<int64_t>(exclusions.size());
   if (request.dry_run || exclusions.empty()) return report;
-  ASSIGN_OR_RETURN(report.excluded, store.AddExclusions(exclusions, request.by));
+  ASSIGN_OR_RETURN(report.excluded, store.AddExclusions(event, exclusions, request.by));
   return report;
 }
 

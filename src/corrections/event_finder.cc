@@ -23,7 +23,7 @@ Result<FoundEvents> FindEvents(Warehouse* warehouse, const std::string& data_dir
     return Status::Ok();
   };
   constexpr size_t kChunk = 5000;
-  ASSIGN_OR_RETURN(auto trimmed, TrimmedFiles(txn.get(), event));
+  ASSIGN_OR_RETURN(auto trimmed, txn->TrimmedFiles());
   for (const auto& file : trimmed)
     RETURN_IF_ERROR(ReadTrimmedFile(data_dir, file, kChunk, [](int64_t) { return false; }, look));
   int64_t after = 0;

@@ -26,7 +26,7 @@
 
 #include "base/status.h"
 #include "catalog/event_spec.h"
-#include "warehouse/backend.h"
+#include "warehouse/merge_transaction.h"
 
 namespace sluice {
 
@@ -54,8 +54,6 @@ struct Corrections {
 // forget pending changes in between.
 Result<Corrections> LoadCorrections(MergeTransaction* txn, const EventSpec& event);
 
-// Inside the merge transaction: forgets the pending changes the run applied.
-Status ForgetPending(MergeTransaction* txn, const EventSpec& event, int64_t through);
 
 // A payload followed by simdjson's padding, as the extractor needs it.
 std::string Padded(std::string_view payload);

@@ -18,7 +18,7 @@ Result<MergeCounts> RunMerge(Warehouse* warehouse, const EventSpec& event, const
   scope.corrections = &corrections;
   ASSIGN_OR_RETURN(position, MergeHistoryRange(txn.get(), event, StagingRange{position}, /*from_start=*/false, scope,
                                                options, /*record_errors=*/true, &counts));
-  RETURN_IF_ERROR(ForgetPending(txn.get(), event, corrections.pending_through));
+  RETURN_IF_ERROR(txn->ForgetPendingCorrections(corrections.pending_through));
   ASSIGN_OR_RETURN(UpsertCounts at_commit, txn->Commit(position));
   counts.inserted += at_commit.inserted;
   counts.updated += at_commit.updated;

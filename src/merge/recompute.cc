@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "base/text.h"
-#include "catalog/ddl.h"
 #include "merge/chunk_processor.h"
 #include "merge/event_id.h"
 #include "merge/merge_run.h"
@@ -27,34 +25,22 @@ std::string ValueText(const Value& v, const std::string& arena) {
   return {};
 }
 
-Result<std::optional<int64_t>> QuerySeq(MergeTransaction* txn, const std::string& sql, const SqlParams& params) {
-  ASSIGN_OR_RETURN(auto rows, txn->Execute(sql, params));
-  if (rows.empty() || !rows[0][0]) return std::optional<int64_t>();
-  return std::optional<int64_t>(std::stoll(*rows[0][0]));
-}
-
 // The request resolved against the history: which staging rows it selects.
 class Selection {
  public:
   Selection(const std::optional<RecomputeRequest>& request, const Corrections& corrections)
       : request_(request), pending_(corrections.pending) {}
 
-  Status Resolve(MergeTransaction* txn, const EventSpec& event, int64_t position) {
-    const std::string staging = QuoteIdent(event.staging_table());
+  Status Resolve(MergeTransaction* txn, int64_t position) {
     if (request_ && request_->from) {
-      ASSIGN_OR_RETURN(auto first, QuerySeq(txn, fmt::format("SELECT min(seq) FROM {} WHERE loaded_at >= $1", staging),
-                                            {*request_->from}));
+      ASSIGN_OR_RETURN(auto first, txn->FirstSeqLoadedSince(*request_->from));
       after_ = first ? *first - 1 : kNone;
     }
     if (request_ && request_->to) {
-      ASSIGN_OR_RETURN(auto last, QuerySeq(txn, fmt::format("SELECT max(seq) FROM {} WHERE loaded_at < $1", staging),
-                                           {*request_->to}));
+      ASSIGN_OR_RETURN(auto last, txn->LastSeqLoadedBefore(*request_->to));
       through_ = last ? *last : 0;
     }
-    ASSIGN_OR_RETURN(auto rows, txn->Execute("SELECT DISTINCT seq FROM sluice_merge_errors WHERE event_type = $1 "
-                                             "AND seq <= $2",
-                                             {event.name, std::to_string(position)}));
-    for (const auto& row : rows) error_seqs_.insert(std::stoll(*row[0]));
+    ASSIGN_OR_RETURN(error_seqs_, txn->SeqsWithErrors(position));
     return Status::Ok();
   }
 
@@ -119,7 +105,7 @@ class KeyCollector {
   }
 
   const std::unordered_set<std::string>& keys() const { return keys_seen_; }
-  const std::vector<SqlParams>& key_values() const { return key_values_; }
+  const std::vector<KeyValues>& key_values() const { return key_values_; }
   const std::unordered_set<int64_t>& error_seqs() const { return error_seqs_; }
   const std::unordered_set<int64_t>& selected_seqs() const { return selected_seqs_; }
 
@@ -135,8 +121,8 @@ class KeyCollector {
       key_.clear();
       AppendRowKey(row_.data(), keys_, arena_, &key_);
       if (!keys_seen_.insert(key_).second) continue;
-      SqlParams values;
-      for (int k : keys_) values.emplace_back(ValueText(row_[static_cast<size_t>(k)], arena_));
+      KeyValues values;
+      for (int k : keys_) values.push_back(ValueText(row_[static_cast<size_t>(k)], arena_));
       key_values_.push_back(std::move(values));
     }
   }
@@ -148,26 +134,10 @@ class KeyCollector {
   std::vector<Value> row_;
   std::string arena_, key_;
   std::unordered_set<std::string> keys_seen_;
-  std::vector<SqlParams> key_values_;
+  std::vector<KeyValues> key_values_;
   std::unordered_set<int64_t> error_seqs_;     // selected staging rows that have merge errors
   std::unordered_set<int64_t> selected_seqs_;  // every selected staging row: its errors are recorded again
 };
-
-Status DeleteKeys(MergeTransaction* txn, const EventSpec& event, const std::vector<SqlParams>& keys) {
-  std::vector<std::string> where;
-  for (size_t i = 0; i < event.key.size(); ++i) where.push_back(fmt::format("{} = ${}", QuoteIdent(event.key[i]), i + 1));
-  const std::string sql = fmt::format("DELETE FROM {} WHERE {}", QuoteIdent(event.table), Join(where, " AND "));
-  for (const auto& key : keys) RETURN_IF_ERROR(txn->Execute(sql, key).status());
-  return Status::Ok();
-}
-
-Status DeleteErrors(MergeTransaction* txn, const EventSpec& event, const std::unordered_set<int64_t>& seqs) {
-  for (int64_t seq : seqs)
-    RETURN_IF_ERROR(txn->Execute("DELETE FROM sluice_merge_errors WHERE event_type = $1 AND seq = $2",
-                                 {event.name, std::to_string(seq)})
-                        .status());
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -175,7 +145,7 @@ Status Recompute(MergeTransaction* txn, const EventSpec& event, const Correction
                  const MergeOptions& options, MergeCounts* counts) {
   counts->recomputed = true;
   const bool every_row = options.recompute && options.recompute->every_row;
-  ASSIGN_OR_RETURN(const std::vector<std::string> trimmed, TrimmedFiles(txn, event));
+  ASSIGN_OR_RETURN(const std::vector<std::string> trimmed, txn->TrimmedFiles());
   if (!trimmed.empty() && options.data_dir.empty())
     return Status::Internal(fmt::format("retention deleted staging rows of {} ({} files), and this merge "
                                                   "was not told where the landing zone is to read them back",
@@ -184,25 +154,20 @@ Status Recompute(MergeTransaction* txn, const EventSpec& event, const Correction
   if (every_row) {
     // Every row is written again, and every merge error of the staging rows
     // (the trimmed rows' errors stay as they were recorded).
-    RETURN_IF_ERROR(txn->Execute(fmt::format("DELETE FROM {}", QuoteIdent(event.table))).status());
-    ASSIGN_OR_RETURN(auto first, QuerySeq(txn, fmt::format("SELECT min(seq) FROM {}", QuoteIdent(event.staging_table())),
-                                          {}));
-    ASSIGN_OR_RETURN(auto deleted, txn->Execute("DELETE FROM sluice_merge_errors WHERE event_type = $1 AND seq >= $2 "
-                                                "AND seq <= $3 RETURNING 1",
-                                                {event.name, std::to_string(first.value_or(position + 1)),
-                                                 std::to_string(position)}));
-    counts->replaced_errors = static_cast<int64_t>(deleted.size());
+    RETURN_IF_ERROR(txn->DeleteAllRows());
+    ASSIGN_OR_RETURN(auto first, txn->FirstStagingSeq());
+    ASSIGN_OR_RETURN(counts->replaced_errors, txn->DeleteErrorsBetween(first.value_or(position + 1), position));
   } else {
     if (event.key.empty())
       return Status::InvalidArgument(fmt::format("{} is an append-only log without key or id, so its rows cannot be "
                                                  "recomputed by key: rebuild it whole",
                                                  event.name));
     Selection selection(options.recompute, corrections);
-    RETURN_IF_ERROR(selection.Resolve(txn, event, position));
+    RETURN_IF_ERROR(selection.Resolve(txn, position));
     RETURN_IF_ERROR(
         collector.Scan(txn, corrections, selection, position, trimmed, options.data_dir, options.chunk_rows));
-    RETURN_IF_ERROR(DeleteKeys(txn, event, collector.key_values()));
-    RETURN_IF_ERROR(DeleteErrors(txn, event, collector.error_seqs()));
+    RETURN_IF_ERROR(txn->DeleteKeys(collector.key_values()));
+    RETURN_IF_ERROR(txn->DeleteErrorsOf(collector.error_seqs()));
     counts->recomputed_keys = static_cast<int64_t>(collector.key_values().size());
     counts->replaced_errors = static_cast<int64_t>(collector.error_seqs().size());
     if (collector.keys().empty() && collector.selected_seqs().empty()) return Status::Ok();

@@ -6,9 +6,7 @@
 
 #include <unordered_set>
 
-#include "base/text.h"
 #include "base/worker_thread.h"
-#include "catalog/ddl.h"
 
 namespace sluice {
 
@@ -18,20 +16,13 @@ namespace {
 Result<RowBatch> WithoutDeliveredEvents(MergeTransaction* txn, const EventSpec& event, const RowBatch& batch,
                                         int64_t* dropped) {
   const size_t id_column = static_cast<size_t>(event.ColumnIndex(kEventIdColumn));
-  std::unordered_set<std::string_view> ids;
-  for (size_t r = 0; r < batch.rows(); ++r) ids.insert(batch.row(r)[id_column].text(batch.arena()));
-  SqlParams params;
-  std::vector<std::string> placeholders;
-  for (const auto& id : ids) {
-    params.emplace_back(std::string(id));
-    placeholders.push_back(fmt::format("${}", params.size()));
+  std::unordered_set<std::string_view> distinct;
+  std::vector<std::string> ids;
+  for (size_t r = 0; r < batch.rows(); ++r) {
+    const std::string_view id = batch.row(r)[id_column].text(batch.arena());
+    if (distinct.insert(id).second) ids.emplace_back(id);
   }
-  ASSIGN_OR_RETURN(auto rows, txn->Execute(fmt::format("SELECT DISTINCT {} FROM {} WHERE {} IN ({})",
-                                                       QuoteIdent(kEventIdColumn), QuoteIdent(event.table),
-                                                       QuoteIdent(kEventIdColumn), Join(placeholders, ", ")),
-                                           params));
-  std::unordered_set<std::string> delivered;
-  for (auto& row : rows) delivered.insert(std::move(*row[0]));
+  ASSIGN_OR_RETURN(const auto delivered, txn->DeliveredEventIds(ids));
   RowBatch kept(batch.width());
   kept.arena() = batch.arena();  // the kept rows' text offsets stay valid
   for (size_t r = 0; r < batch.rows(); ++r) {

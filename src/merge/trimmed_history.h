@@ -6,7 +6,7 @@
 // merge's position is always at the end of a file (loads commit whole
 // files). So each landed file is either wholly in staging or wholly
 // trimmed, and the trimmed files come before every staging row in arrival
-// order.
+// order. MergeTransaction::TrimmedFiles lists those files.
 #pragma once
 
 #include <cstdint>
@@ -17,13 +17,8 @@
 #include "base/status.h"
 #include "catalog/event_spec.h"
 #include "merge/chunk_processor.h"
-#include "warehouse/backend.h"
 
 namespace sluice {
-
-// The landed files (relative to data_dir) loaded for the type with rows,
-// none of which is in staging any more, oldest load first.
-Result<std::vector<std::string>> TrimmedFiles(MergeTransaction* txn, const EventSpec& event);
 
 // Reads the lines of landed file `landed_as` as chunks of at most
 // `chunk_rows` rows with seq 0 (they have no staging row), skipping the lines

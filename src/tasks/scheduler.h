@@ -37,7 +37,7 @@
 #include "base/metrics.h"
 #include "tasks/task.h"
 #include "tasks/task_runner.h"
-#include "tasks/task_store.h"
+#include "warehouse/task_store.h"
 
 namespace sluice {
 

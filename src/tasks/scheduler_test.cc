@@ -12,7 +12,7 @@
 
 #include "base/clock.h"
 #include "tasks/alerter.h"
-#include "warehouse/sqlite/sqlite_warehouse.h"
+#include "warehouse/backend.h"
 
 namespace sluice {
 namespace {
@@ -45,9 +45,9 @@ class SchedulerTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/sluice-scheduler-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    warehouse_ = SqliteWarehouse::Open(dir_ + "/warehouse.db").value();
+    warehouse_ = OpenWarehouse(WarehouseConfig(), dir_).value();
     ASSERT_TRUE(warehouse_->Prepare(Catalog{}).ok());
-    store_ = std::make_unique<TaskStore>(warehouse_.get());
+    store_ = &warehouse_->tasks();
   }
   void TearDown() override {
     scheduler_.reset();
@@ -62,7 +62,7 @@ class SchedulerTest : public ::testing::Test {
 
   Scheduler& Make(std::vector<TaskSpec> tasks) {
     scheduler_ = std::make_unique<Scheduler>(
-        std::move(tasks), store_.get(),
+        std::move(tasks), store_,
         [this](const TaskSpec& t, int64_t now) {
           if (gate_.count(t.name)) gate_[t.name].wait();
           std::lock_guard<std::mutex> lock(mu_);
@@ -92,7 +92,7 @@ class SchedulerTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<Warehouse> warehouse_;
-  std::unique_ptr<TaskStore> store_;
+  TaskStore* store_ = nullptr;
   ManualClock clock_{At(10, 0, 30)};
   MetricsRegistry metrics_;
   std::mutex mu_;

@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "base/clock.h"
-#include "catalog/ddl.h"
 #include "merge/merge_run.h"
 #include "warehouse/backend.h"
 
@@ -36,23 +35,18 @@ Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const E
   if (event.staging_retention_micros > 0) {
     // Only rows the merge has consumed: the seed's cleanup deletes by event
     // time and can drop rows that were never merged.
-    ASSIGN_OR_RETURN(auto rows, warehouse->Execute(
-                                    fmt::format("DELETE FROM {} WHERE seq <= (SELECT position FROM sluice_streams "
-                                                "WHERE staging_table = $1) AND loaded_at < $2 RETURNING seq",
-                                                QuoteIdent(event.staging_table())),
-                                    {event.staging_table(), FormatTimestamp(now - event.staging_retention_micros)}));
-    removed += static_cast<int64_t>(rows.size());
+    ASSIGN_OR_RETURN(int64_t rows, warehouse->DeleteMergedStagingRows(
+                                       event, FormatTimestamp(now - event.staging_retention_micros)));
+    removed += rows;
   }
   if (event.landing_retention_micros > 0) {
     // Only files whose load is recorded: an unloaded file is the only copy of its events.
-    ASSIGN_OR_RETURN(auto files, warehouse->Execute("SELECT landed_as FROM sluice_load_history WHERE event_type = $1 "
-                                                    "AND loaded_at < $2",
-                                                    {event.name, FormatTimestamp(now - event.landing_retention_micros)}));
+    ASSIGN_OR_RETURN(auto files, warehouse->FilesLoadedBefore(
+                                     event, FormatTimestamp(now - event.landing_retention_micros)));
     for (const auto& f : files) {
-      if (!f[0]) continue;
       std::error_code ec;
-      if (std::filesystem::remove(config.data_dir + "/" + *f[0], ec)) ++removed;
-      else if (ec) return Status::IOError(fmt::format("cannot delete {}: {}", *f[0], ec.message()));
+      if (std::filesystem::remove(config.data_dir + "/" + f, ec)) ++removed;
+      else if (ec) return Status::IOError(fmt::format("cannot delete {}: {}", f, ec.message()));
     }
   }
   return removed;
@@ -62,7 +56,7 @@ Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const E
 
 TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_micros) {
   TaskOutcome outcome;
-  auto warehouse = OpenWarehouse(config);
+  auto warehouse = OpenWarehouse(config.warehouse, config.data_dir);
   Result<int64_t> rows = Status::Internal("no warehouse");
   if (warehouse.ok()) {
     switch (task.kind) {

@@ -48,18 +48,16 @@ Status DeadLetters::Prepare() { return Connect().WithContext("preparing the dead
 
 Status DeadLetters::Record(const AmqpMessage& message, const Rejection& why, uint64_t delivery_tag) {
   if (!warehouse_) {
-    ASSIGN_OR_RETURN(warehouse_, OpenWarehouse(config_));
+    ASSIGN_OR_RETURN(warehouse_, OpenWarehouse(config_.warehouse, config_.data_dir));
   }
   const std::string event_type = source_.types.contains(why.type_name) ? source_.types.at(why.type_name)
                                                                          : why.type_name;
-  auto inserted = warehouse_->Execute(
-      "INSERT INTO sluice_load_errors (event_type, file, line, landed_as, error, raw, at) "
-      "VALUES ($1, $2, $3, NULL, $4, $5, $6)",
-      {event_type, fmt::format("amqp:{}/{}", source_.name, source_.queue), std::to_string(delivery_tag),
-       fmt::format("{}: {}", why.reason, why.message), RawText(message.body), FormatTimestamp(NowMicros())});
-  if (!inserted.ok()) {
+  Status recorded = warehouse_->load_errors().RecordRejected(
+      {event_type, fmt::format("amqp:{}/{}", source_.name, source_.queue), static_cast<int64_t>(delivery_tag),
+       fmt::format("{}: {}", why.reason, why.message), RawText(message.body)});
+  if (!recorded.ok()) {
     warehouse_.reset();  // reopened next time
-    return inserted.status().WithContext("recording a rejected message in sluice_load_errors");
+    return recorded.WithContext("recording a rejected message in sluice_load_errors");
   }
   return Status::Ok();
 }

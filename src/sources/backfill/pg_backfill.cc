@@ -11,11 +11,11 @@
 
 #include "base/text.h"
 #include "base/utf8.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "loader/loader.h"
 #include "sources/backfill/copy_text.h"
 #include "sources/backfill/row_json.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 namespace fs = std::filesystem;

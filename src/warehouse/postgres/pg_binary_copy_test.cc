@@ -8,7 +8,7 @@
 #include "base/text.h"
 #include "warehouse/postgres/pg_parts_test_util.h"
 #include "warehouse/postgres/pg_binary_copy.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 namespace {

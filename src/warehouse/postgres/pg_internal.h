@@ -6,8 +6,10 @@
 #include <string_view>
 
 #include "catalog/event_spec.h"
-#include "warehouse/backend.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "warehouse/merge_transaction.h"
+#include "warehouse/sql/sql_session.h"
+#include "warehouse/staging_load.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 
@@ -31,7 +33,7 @@ void PgAbandon(PgConnection* conn, bool in_copy);
 
 Result<std::unique_ptr<StagingLoad>> BeginPgStagingLoad(PgConnection* conn, const std::string& schema,
                                                         const EventSpec& event, std::string source, std::string file);
-// Warehouse::Execute on `conn`, in whatever transaction is open.
+// One statement with $n parameters on `conn`, in whatever transaction is open.
 Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, const SqlParams& params);
 // `dsn` opens the second connection that streams staging (pg_staging_stream.h).
 Result<std::unique_ptr<MergeTransaction>> BeginPgMerge(PgConnection* conn, const std::string& dsn,

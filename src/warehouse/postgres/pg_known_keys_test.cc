@@ -5,7 +5,7 @@
 
 #include "warehouse/postgres/pg_parts_test_util.h"
 #include "warehouse/postgres/pg_binary_copy.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 #include "warehouse/postgres/pg_known_keys.h"
 
 namespace sluice {

@@ -13,7 +13,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "catalog/ddl.h"
+#include "warehouse/sql/sql_merge_transaction.h"
 #include "warehouse/postgres/pg_binary_copy.h"
 #include "warehouse/postgres/pg_internal.h"
 #include "warehouse/postgres/pg_known_keys.h"
@@ -25,10 +25,10 @@ namespace {
 
 constexpr const char* kCursor = "sluice_staging";
 
-class PgMerge final : public MergeTransaction {
+class PgMerge final : public SqlMergeTransaction {
  public:
   PgMerge(PgConnection* conn, std::string dsn, const std::string& schema, const EventSpec& event)
-      : conn_(conn), dsn_(std::move(dsn)), schema_(schema), event_(event), hasher_(event) {
+      : SqlMergeTransaction(event), conn_(conn), dsn_(std::move(dsn)), schema_(schema), hasher_(event) {
     for (const auto& k : event_.key) keys_sql_.push_back(QuoteIdent(k));
   }
 
@@ -159,13 +159,6 @@ class PgMerge final : public MergeTransaction {
     return ended;
   }
 
-  // The run's other statements (a recompute's deletes, corrections'
-  // bookkeeping) see every row queued before them.
-  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
-    RETURN_IF_ERROR(Drain());
-    return PgExecute(conn_, sql, params);
-  }
-
   Result<UpsertCounts> Flush() override {
     RETURN_IF_ERROR(Drain());
     UpsertCounts applied = applied_;
@@ -183,6 +176,14 @@ class PgMerge final : public MergeTransaction {
     open_ = false;
     RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     return applied_;  // the rows that went through ON CONFLICT
+  }
+
+ protected:
+  // The run's other statements (a recompute's deletes, corrections'
+  // bookkeeping) see every row queued before them.
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
+    RETURN_IF_ERROR(Drain());
+    return PgExecute(conn_, sql, params);
   }
 
  private:
@@ -301,7 +302,6 @@ class PgMerge final : public MergeTransaction {
   PgConnection* conn_;
   const std::string dsn_;
   const std::string schema_;
-  const EventSpec& event_;
   PgKeyHasher hasher_;
   std::vector<std::string> keys_sql_;  // the key columns, quoted
   std::unique_ptr<PgKnownKeys> keys_;  // null: upsert every row

@@ -31,7 +31,7 @@
 
 #include "base/status.h"
 #include "warehouse/backend.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 

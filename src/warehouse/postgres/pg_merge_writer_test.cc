@@ -9,7 +9,7 @@
 
 #include "pg_harness.h"
 #include "warehouse/postgres/pg_binary_copy.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 #include "warehouse/postgres/pg_merge_writer.h"
 
 namespace sluice {

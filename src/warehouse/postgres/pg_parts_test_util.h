@@ -9,7 +9,7 @@
 #include <string>
 
 #include "pg_harness.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 

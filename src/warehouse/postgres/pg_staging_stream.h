@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 namespace sluice {
 

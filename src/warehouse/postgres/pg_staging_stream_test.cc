@@ -7,7 +7,7 @@
 
 #include "base/poll_until.h"
 #include "warehouse/postgres/pg_parts_test_util.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 #include "warehouse/postgres/pg_staging_stream.h"
 
 namespace sluice {

@@ -1,6 +1,6 @@
 
 #include "base/utf8.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "warehouse/postgres/pg_internal.h"
 
 namespace sluice {

@@ -15,16 +15,18 @@
 #include <memory>
 #include <string>
 
-#include "config/config.h"
 #include "warehouse/backend.h"
-#include "warehouse/postgres/pg_conn.h"
+#include "warehouse/postgres/pg_dialect.h"
+#include "warehouse/postgres/pg_options.h"
+#include "warehouse/postgres/pg_session.h"
+#include "warehouse/sql/sql_bookkeeping.h"
 
 namespace sluice {
 
 class PgWarehouse final : public Warehouse {
  public:
-  // Connects to warehouse.dsn (or $SLUICE_PG_DSN when it is empty).
-  static Result<std::unique_ptr<Warehouse>> Open(const WarehouseConfig& config);
+  // Connects to options.dsn (or $SLUICE_PG_DSN when it is empty).
+  static Result<std::unique_ptr<Warehouse>> Open(PgOptions options);
 
   Status Prepare(const Catalog& catalog) override;
   Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;
@@ -32,26 +34,34 @@ class PgWarehouse final : public Warehouse {
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
+  Result<int64_t> ArrivalNow(const EventSpec& event) override { return bookkeeping_.ArrivalNow(event); }
+  Result<int64_t> DeleteMergedStagingRows(const EventSpec& event, const std::string& loaded_before) override {
+    return bookkeeping_.DeleteMergedStagingRows(event, loaded_before);
+  }
+  Result<std::vector<std::string>> FilesLoadedBefore(const EventSpec& event,
+                                                     const std::string& loaded_before) override {
+    return bookkeeping_.FilesLoadedBefore(event, loaded_before);
+  }
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
-  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
-
-  // sluice's own tables in `schema`, as `sluice ddl --dialect postgres` prints them.
-  static std::string SystemTablesDdl(const std::string& schema);
+  TaskStore& tasks() override { return bookkeeping_.tasks(); }
+  CorrectionStore& corrections() override { return bookkeeping_.corrections(); }
+  LoadErrorStore& load_errors() override { return bookkeeping_.load_errors(); }
 
  private:
-  PgWarehouse(std::unique_ptr<PgConnection> conn, WarehouseConfig config)
-      : conn_(std::move(conn)), config_(std::move(config)) {}
-  // Reconnects a connection the server dropped; Unavailable if it cannot.
-  Status EnsureConnected();
+  PgWarehouse(std::unique_ptr<PgSession> session, PgOptions options)
+      : session_(std::move(session)), options_(std::move(options)), dialect_(options_.schema) {}
+  PgConnection* conn() { return session_->conn(); }
   Result<bool> SchemaIsCurrent(const Catalog& catalog);
   Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
   Status GrantReadOnly(const Catalog& catalog);
   std::string Table(std::string_view name) const;
 
-  std::unique_ptr<PgConnection> conn_;
-  WarehouseConfig config_;
+  std::unique_ptr<PgSession> session_;
+  SqlBookkeeping bookkeeping_{session_.get()};
+  PgOptions options_;
+  PgDialect dialect_;
 };
 
 }  // namespace sluice

@@ -4,15 +4,15 @@
 #include <memory>
 #include <string>
 
-#include "warehouse/backend.h"
+#include "catalog/event_spec.h"
+#include "warehouse/merge_transaction.h"
 #include "warehouse/sqlite/sqlite_db.h"
+#include "warehouse/staging_load.h"
 
 namespace sluice {
 
 Result<std::unique_ptr<StagingLoad>> BeginSqliteStagingLoad(SqliteDb* db, const EventSpec& event,
                                                             std::string source, std::string file);
 Result<std::unique_ptr<MergeTransaction>> BeginSqliteMerge(SqliteDb* db, const EventSpec& event);
-// Warehouse::Execute on `db`, in whatever transaction is open.
-Result<std::vector<SqlRow>> SqliteExecute(SqliteDb* db, std::string_view sql, const SqlParams& params);
 
 }  // namespace sluice

@@ -1,8 +1,10 @@
 #include <algorithm>
 
 #include "base/clock.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
+#include "warehouse/sql/sql_merge_transaction.h"
 #include "warehouse/sqlite/sqlite_internal.h"
+#include "warehouse/sqlite/sqlite_session.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 
 namespace sluice {
@@ -21,9 +23,9 @@ void BindValue(SqliteStatement* stmt, int index, const Value& v, const std::stri
 // then, only on conflict, an update guarded by "stored version is older".
 // Unlike one INSERT … ON CONFLICT DO UPDATE, this tells inserted, updated and
 // stale rows apart without counting the table.
-class SqliteMerge final : public MergeTransaction {
+class SqliteMerge final : public SqlMergeTransaction {
  public:
-  SqliteMerge(SqliteDb* db, const EventSpec& event) : db_(db), txn_(db), event_(event) {}
+  SqliteMerge(SqliteDb* db, const EventSpec& event) : SqlMergeTransaction(event), db_(db), session_(db), txn_(db) {}
 
   Status Start() {
     RETURN_IF_ERROR(txn_.Begin());
@@ -132,10 +134,6 @@ class SqliteMerge final : public MergeTransaction {
     return Status::Ok();
   }
 
-  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
-    return SqliteExecute(db_, sql, params);
-  }
-
   Result<UpsertCounts> Commit(int64_t position) override {
     ASSIGN_OR_RETURN(auto stmt, db_->Prepare("UPDATE sluice_streams SET position = ?, merged_at = ? "
                                              "WHERE staging_table = ?"));
@@ -148,10 +146,16 @@ class SqliteMerge final : public MergeTransaction {
     return UpsertCounts{};  // applied in Upsert
   }
 
+ protected:
+  // Upserts apply as they come, so a statement sees them all.
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
+    return session_.Execute(sql, params);
+  }
+
  private:
   SqliteDb* db_;
+  SqliteSession session_;
   SqliteTransaction txn_;
-  const EventSpec& event_;
   std::vector<int> update_order_;  // column index of each update parameter
   SqliteStatement insert_;
   SqliteStatement update_;

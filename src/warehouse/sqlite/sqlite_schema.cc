@@ -4,8 +4,7 @@
 // against what the table was created from (see schema_diff.h).
 #include <map>
 
-#include "base/clock.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 #include "warehouse/schema_diff.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
@@ -43,16 +42,17 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
       refusals->push_back(ForeignTableRefusal(event));
       return Status::Ok();
     }
-    RETURN_IF_ERROR(db_.Exec(SqliteCreateFinalTable(event)));
+    RETURN_IF_ERROR(db_.Exec(dialect_.CreateTable(FinalTableDef(event))));
     for (const auto& col : event.columns) RETURN_IF_ERROR(remember(col));
   } else {
+    const TableDef final_table = FinalTableDef(event);
     for (const ColumnSpec* col : ColumnsToAdd(event, applied, refusals)) {
-      RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdent(event.table),
-                                           QuoteIdent(col->name), SqliteColumnType(col->type))));
+      const ColumnDef& def = final_table.columns[static_cast<size_t>(event.ColumnIndex(col->name))];
+      RETURN_IF_ERROR(db_.Exec(dialect_.AddColumn(final_table, def)));
       RETURN_IF_ERROR(remember(*col));
     }
   }
-  RETURN_IF_ERROR(db_.Exec(SqliteCreateStagingTable(event)));
+  RETURN_IF_ERROR(db_.Exec(dialect_.CreateTable(StagingTableDef(event))));
   ASSIGN_OR_RETURN(auto stream, db_.Prepare("INSERT OR IGNORE INTO sluice_streams (staging_table, event_type, position) "
                                             "VALUES (?, ?, 0)"));
   stream.BindText(1, event.staging_table());
@@ -61,13 +61,12 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
 }
 
 Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
+  std::vector<std::string> names;
+  for (const auto& table : SystemTables()) names.push_back(SqlLiteral(table.name));
   ASSIGN_OR_RETURN(int64_t system_tables,
-                   db_.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                                "('sluice_load_history', 'sluice_load_errors', 'sluice_merge_errors', "
-                                "'sluice_streams', 'sluice_columns', 'sluice_task_runs', 'sluice_task_state', "
-                                "'sluice_exceptions', 'sluice_exclusions', 'sluice_corrections_pending', "
-                                "'sluice_load_error_fixes')"));
-  if (system_tables != 11) return false;
+                   db_.QueryInt(fmt::format("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({})",
+                                            Join(names, ", "))));
+  if (system_tables != static_cast<int64_t>(SystemTables().size())) return false;
   ASSIGN_OR_RETURN(auto columns, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
                                              "WHERE table_name = ? ORDER BY column_name"));
   ASSIGN_OR_RETURN(auto ready, db_.Prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1)"
@@ -106,7 +105,8 @@ Status SqliteWarehouse::Prepare(const Catalog& catalog) {
   if (current) return Status::Ok();
   SqliteTransaction txn(&db_);
   RETURN_IF_ERROR(txn.Begin());
-  RETURN_IF_ERROR(db_.Exec(SystemTablesDdl()));
+  for (const auto& table : SystemTables())
+    RETURN_IF_ERROR(db_.Exec(dialect_.CreateTable(table) + dialect_.CreateIndexes(table)));
   std::vector<std::string> refusals;
   for (const auto& event : catalog.events) RETURN_IF_ERROR(PrepareEvent(event, &refusals));
   if (!refusals.empty()) {

@@ -1,47 +1,11 @@
-// Warehouse::Execute and Warehouse::RunScript on SQLite.
+// Warehouse::RunScript on SQLite: a user's SQL task.
 #include <string>
 
 #include "base/clock.h"
-#include "warehouse/sqlite/sqlite_internal.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
 
 namespace sluice {
-namespace {
-
-// Binds $1, $2 … (SQLite numbers named parameters by first appearance, so
-// look each one up by its name).
-void BindParams(sqlite3_stmt* stmt, const SqlParams& params) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    const int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
-    if (index == 0) continue;  // the statement does not use it
-    if (params[i]) sqlite3_bind_text(stmt, index, params[i]->data(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
-    else sqlite3_bind_null(stmt, index);
-  }
-}
-
-}  // namespace
-
-Result<std::vector<SqlRow>> SqliteExecute(SqliteDb* db, std::string_view sql, const SqlParams& params) {
-  ASSIGN_OR_RETURN(auto stmt, db->Prepare(sql));
-  BindParams(stmt.get(), params);
-  std::vector<SqlRow> rows;
-  const int columns = sqlite3_column_count(stmt.get());
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    SqlRow& out = rows.emplace_back();
-    for (int c = 0; c < columns; ++c) {
-      if (stmt.ColumnIsNull(c)) out.emplace_back();
-      else out.emplace_back(std::string(stmt.ColumnText(c)));
-    }
-  }
-  return rows;
-}
-
-Result<std::vector<SqlRow>> SqliteWarehouse::Execute(std::string_view sql, const SqlParams& params) {
-  return SqliteExecute(&db_, sql, params);
-}
 
 Result<int64_t> SqliteWarehouse::RunScript(std::string_view sql, int64_t timeout_micros) {
   struct Deadline {

@@ -1,5 +1,5 @@
 #include "base/clock.h"
-#include "catalog/ddl.h"
+#include "base/text.h"
 #include "warehouse/sqlite/sqlite_internal.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 

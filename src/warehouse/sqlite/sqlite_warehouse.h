@@ -9,13 +9,21 @@
 #include <string>
 
 #include "warehouse/backend.h"
+#include "warehouse/sql/sql_bookkeeping.h"
 #include "warehouse/sqlite/sqlite_db.h"
+#include "warehouse/sqlite/sqlite_dialect.h"
+#include "warehouse/sqlite/sqlite_session.h"
 
 namespace sluice {
 
 class SqliteWarehouse final : public Warehouse {
  public:
+  // The warehouse file of a data folder.
+  static std::string PathIn(const std::string& data_dir) { return data_dir + "/warehouse.db"; }
+  // Opens (creating it and its folder if missing) the warehouse file at `path`.
   static Result<std::unique_ptr<Warehouse>> Open(const std::string& path);
+  SqliteWarehouse(const SqliteWarehouse&) = delete;
+  SqliteWarehouse& operator=(const SqliteWarehouse&) = delete;
 
   Status Prepare(const Catalog& catalog) override;
   Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;
@@ -23,19 +31,30 @@ class SqliteWarehouse final : public Warehouse {
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
+  Result<int64_t> ArrivalNow(const EventSpec& event) override { return bookkeeping_.ArrivalNow(event); }
+  Result<int64_t> DeleteMergedStagingRows(const EventSpec& event, const std::string& loaded_before) override {
+    return bookkeeping_.DeleteMergedStagingRows(event, loaded_before);
+  }
+  Result<std::vector<std::string>> FilesLoadedBefore(const EventSpec& event,
+                                                     const std::string& loaded_before) override {
+    return bookkeeping_.FilesLoadedBefore(event, loaded_before);
+  }
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
-  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
-
-  // sluice's own tables, as `sluice ddl --dialect sqlite` prints them.
-  static const char* SystemTablesDdl();
+  TaskStore& tasks() override { return bookkeeping_.tasks(); }
+  CorrectionStore& corrections() override { return bookkeeping_.corrections(); }
+  LoadErrorStore& load_errors() override { return bookkeeping_.load_errors(); }
 
  private:
   explicit SqliteWarehouse(SqliteDb db) : db_(std::move(db)) {}
   Result<bool> SchemaIsCurrent(const Catalog& catalog);
   Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
+
   SqliteDb db_;
+  SqliteSession session_{&db_};
+  SqlBookkeeping bookkeeping_{&session_};
+  SqliteDialect dialect_;
 };
 
 }  // namespace sluice

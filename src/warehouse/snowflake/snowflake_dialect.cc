@@ -1,10 +1,12 @@
-#include "catalog/ddl.h"
-
-#include "base/text.h"
+#include "warehouse/snowflake/snowflake_dialect.h"
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
+
+#include <fmt/format.h>
+
+#include "base/text.h"
+#include "warehouse/registry.h"
 
 namespace sluice {
 namespace {
@@ -60,35 +62,6 @@ std::string SnowflakePath(const Path& path) {
 }
 
 
-// What a column is read from, for the DDL's comments.
-std::string ColumnOrigin(const ColumnSpec& col) {
-  switch (col.source) {
-    case ColumnSource::kPayload: return col.path.text;
-    case ColumnSource::kEventId: return "the event's id (sluice)";
-    case ColumnSource::kElementIndex: return "the element's index (sluice)";
-  }
-  return col.path.text;
-}
-
-// The body of CREATE TABLE: a line per column with its origin as a comment,
-// then the primary key (none for an append-only log without id).
-std::string TableBody(const EventSpec& event, const std::function<std::string(const ColumnType&)>& sql_type) {
-  std::vector<std::string> lines;
-  for (const auto& col : event.columns)
-    lines.push_back(fmt::format("  {} {}", QuoteIdent(col.name), sql_type(col.type)));
-  std::vector<std::string> keys;
-  for (const auto& k : event.key) keys.push_back(QuoteIdent(k));
-  if (!keys.empty()) lines.push_back(fmt::format("  PRIMARY KEY ({})", Join(keys, ", ")));
-  std::string body;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    body += lines[i] + (i + 1 < lines.size() ? "," : "");
-    if (i < event.columns.size())
-      body += fmt::format("  -- {} from {}", event.columns[i].type.ToString(), ColumnOrigin(event.columns[i]));
-    body += "\n";
-  }
-  return body;
-}
-
 // A column's value in the Snowflake merge's SELECT.
 std::string SnowflakeColumnValue(const EventSpec& event, const ColumnSpec& col) {
   switch (col.source) {
@@ -123,77 +96,33 @@ std::string SnowflakeAppendTask(const EventSpec& event, const SnowflakeOptions& 
                      Join(on, " AND "), Join(cols, ", "), Join(values, ", "), event.name);
 }
 
+SnowflakeOptions FromFlags(const std::map<std::string, std::string>& flags) {
+  SnowflakeOptions o;
+  const auto set = [&](const char* name, std::string* target) {
+    if (const auto it = flags.find(name); it != flags.end() && !it->second.empty()) *target = it->second;
+  };
+  set("schema", &o.schema);
+  set("stage-url", &o.stage_url);
+  set("storage-integration", &o.storage_integration);
+  set("file-format", &o.file_format);
+  set("readonly-role", &o.readonly_role);
+  return o;
+}
+
+const bool kRegistered = RegisterDialect({
+    .name = "snowflake",
+    .summary = "the seed's Snowflake objects, for a team that keeps Snowflake",
+    .flags = {{"schema", "snowflake: DATABASE.SCHEMA", SnowflakeOptions().schema},
+              {"stage-url", "snowflake: stage URL prefix; the event name is appended", SnowflakeOptions().stage_url},
+              {"storage-integration", "snowflake: storage integration", SnowflakeOptions().storage_integration},
+              {"file-format", "snowflake: file format (default SCHEMA.JSON_FILE_FORMAT)", ""},
+              {"readonly-role", "snowflake: role granted SELECT on final tables", ""}},
+    .make = [](const std::map<std::string, std::string>& flags) {
+      return std::unique_ptr<Dialect>(new SnowflakeDialect(FromFlags(flags)));
+    },
+});
+
 }  // namespace
-
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string SqliteColumnType(const ColumnType& type) {
-  switch (type.kind) {
-    case TypeKind::kString: return "TEXT";
-    case TypeKind::kVarchar: return fmt::format("VARCHAR({})", type.length);
-    case TypeKind::kInt: return "BIGINT";
-    case TypeKind::kDecimal: return "REAL";
-    case TypeKind::kDouble: return "DOUBLE";
-    case TypeKind::kBoolean: return "BOOLEAN";
-    case TypeKind::kDate: return "DATE";
-    case TypeKind::kTimestamp: return "TIMESTAMP";
-    case TypeKind::kJson: return "TEXT";
-  }
-  return "TEXT";
-}
-
-std::string SqliteCreateFinalTable(const EventSpec& event) {
-  return fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}){};\n", QuoteIdent(event.table),
-                     TableBody(event, SqliteColumnType), event.key.empty() ? "" : " WITHOUT ROWID");
-}
-
-std::string SqliteCreateStagingTable(const EventSpec& event) {
-  return fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (\n"
-      "  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- arrival order, never reused\n"
-      "  payload TEXT NOT NULL,                  -- the raw JSON line\n"
-      "  source TEXT NOT NULL,                   -- the landed file it came from\n"
-      "  line INTEGER NOT NULL,\n"
-      "  loaded_at TEXT NOT NULL\n"
-      ");\n",
-      QuoteIdent(event.staging_table()));
-}
-
-std::string PostgresColumnType(const ColumnType& type) {
-  switch (type.kind) {
-    case TypeKind::kString: return "text";
-    case TypeKind::kVarchar: return fmt::format("varchar({})", type.length);
-    case TypeKind::kInt: return "bigint";
-    case TypeKind::kDecimal: return fmt::format("numeric({},{})", type.precision, type.scale);
-    case TypeKind::kDouble: return "double precision";
-    case TypeKind::kBoolean: return "boolean";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kTimestamp: return "timestamp";
-    case TypeKind::kJson: return "jsonb";
-  }
-  return "text";
-}
-
-std::string PostgresCreateFinalTable(const EventSpec& event, const std::string& schema) {
-  return fmt::format("CREATE TABLE IF NOT EXISTS {}.{} (\n{});\n", QuoteIdent(schema), QuoteIdent(event.table),
-                     TableBody(event, PostgresColumnType));
-}
-
-std::string PostgresCreateStagingTable(const EventSpec& event, const std::string& schema) {
-  return fmt::format(
-      "CREATE TABLE IF NOT EXISTS {}.{} (\n"
-      "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- arrival order, never reused\n"
-      "  payload jsonb NOT NULL,                 -- the JSON line\n"
-      "  source text NOT NULL,                   -- the landed file it came from\n"
-      "  line bigint NOT NULL,\n"
-      "  loaded_at timestamp NOT NULL\n"
-      ");\n",
-      QuoteIdent(schema), QuoteIdent(event.staging_table()));
-}
 
 std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) {
   const std::string schema = o.schema;
@@ -250,6 +179,14 @@ std::string SnowflakeObjects(const EventSpec& event, const SnowflakeOptions& o) 
       "-- Cleanup task\ncreate or replace task {}_CLEANUP schedule='{}' as DELETE FROM {} WHERE {}{} <= "
       "DATEADD(day, -{}, current_timestamp());\n",
       fq, o.cleanup_schedule, stg, SnowflakePath(vcol.path), SnowflakeCast(vcol.type), o.cleanup_days);
+  return out;
+}
+
+
+std::string SnowflakeDialect::CatalogDdl(const Catalog& catalog) const {
+  std::string out;
+  for (size_t i = 0; i < catalog.events.size(); ++i)
+    out += (i ? "\n" : "") + SnowflakeObjects(catalog.events[i], options_);
   return out;
 }
 

@@ -1,4 +1,4 @@
-#include "warehouse/postgres/pg_conn.h"
+#include "postgres/pg_conn.h"
 
 #include <charconv>
 

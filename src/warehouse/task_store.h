@@ -1,6 +1,10 @@
-// The tasks' records in the warehouse, in portable SQL (both backends):
-// sluice_task_runs (one row per finished run or skipped fire) and
-// sluice_task_state (suspensions, which persist across restarts).
+// The tasks' records in the warehouse: sluice_task_runs (one row per
+// finished run or skipped fire) and sluice_task_state (suspensions, which
+// persist across restarts and are seen by every process sharing the
+// warehouse).
+//
+// Obtained from Warehouse::tasks(); used from one thread at a time, like the
+// warehouse it belongs to. Failures of the warehouse come back as Status.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +15,6 @@
 #include <vector>
 
 #include "base/status.h"
-#include "warehouse/backend.h"
 
 namespace sluice {
 
@@ -38,22 +41,18 @@ struct TaskRunRow {
 
 class TaskStore {
  public:
-  // Not thread-safe (nor is the warehouse): one user at a time.
-  explicit TaskStore(Warehouse* warehouse) : warehouse_(warehouse) {}
+  virtual ~TaskStore() = default;
 
   // Appends the run; returns its id.
-  Result<int64_t> Record(const TaskRun& run);
-  Result<std::set<std::string>> Suspended();
-  Status SetSuspended(const std::string& task, bool suspended);
+  virtual Result<int64_t> Record(const TaskRun& run) = 0;
+  virtual Result<std::set<std::string>> Suspended() = 0;
+  virtual Status SetSuspended(const std::string& task, bool suspended) = 0;
   // Newest first; all tasks when `task` is empty.
-  Result<std::vector<TaskRunRow>> History(const std::string& task, int limit);
+  virtual Result<std::vector<TaskRunRow>> History(const std::string& task, int limit) = 0;
   // The newest run of each task that has one.
-  Result<std::map<std::string, TaskRunRow>> LastRuns();
+  virtual Result<std::map<std::string, TaskRunRow>> LastRuns() = 0;
   // Failed runs per task.
-  Result<std::map<std::string, int64_t>> Failures();
-
- private:
-  Warehouse* warehouse_;
+  virtual Result<std::map<std::string, int64_t>> Failures() = 0;
 };
 
 }  // namespace sluice

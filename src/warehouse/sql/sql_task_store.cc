@@ -1,9 +1,11 @@
-#include "tasks/task_store.h"
+#include "warehouse/sql/sql_task_store.h"
 
-#include <charconv>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "base/clock.h"
+#include "warehouse/sql/sql_values.h"
 
 namespace sluice {
 namespace {
@@ -11,12 +13,6 @@ namespace {
 std::optional<std::string> Time(int64_t micros) {
   if (micros == 0) return std::nullopt;
   return FormatTimestamp(micros);
-}
-
-int64_t ToInt(const std::optional<std::string>& text) {
-  int64_t v = 0;
-  if (text) std::from_chars(text->data(), text->data() + text->size(), v);
-  return v;
 }
 
 constexpr const char* kRunColumns =
@@ -35,15 +31,15 @@ int64_t ParseTime(const std::string& s) {
 
 TaskRunRow ToRow(const SqlRow& r) {
   TaskRunRow row;
-  row.id = ToInt(r[0]);
+  row.id = SqlInt(r[0]);
   row.task = r[1].value_or("");
   row.scheduled_for = r[2].value_or("");
   row.started = r[3].value_or("");
   row.finished = r[4].value_or("");
   row.status = r[5].value_or("");
-  if (r[6]) row.rows = ToInt(r[6]);
+  row.rows = SqlOptionalInt(r[6]);
   row.error = r[7].value_or("");
-  row.attempts = static_cast<int>(ToInt(r[8]));
+  row.attempts = static_cast<int>(SqlInt(r[8]));
   const int64_t started = row.started.empty() ? -1 : ParseTime(row.started);
   const int64_t finished = row.finished.empty() ? -1 : ParseTime(row.finished);
   if (started >= 0 && finished >= started) row.duration_seconds = static_cast<double>(finished - started) / 1e6;
@@ -52,44 +48,43 @@ TaskRunRow ToRow(const SqlRow& r) {
 
 }  // namespace
 
-Result<int64_t> TaskStore::Record(const TaskRun& run) {
-  ASSIGN_OR_RETURN(auto rows, warehouse_->Execute(
+Result<int64_t> SqlTaskStore::Record(const TaskRun& run) {
+  ASSIGN_OR_RETURN(auto rows, session_->Execute(
                                   "INSERT INTO sluice_task_runs (task, scheduled_for, started, finished, status, rows, "
                                   "error, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                                   {run.task, FormatTimestamp(run.scheduled_for_micros), Time(run.started_micros),
-                                   Time(run.finished_micros), run.status,
-                                   run.rows ? std::optional<std::string>(std::to_string(*run.rows)) : std::nullopt,
+                                   Time(run.finished_micros), run.status, SqlText(run.rows),
                                    run.error.empty() ? std::nullopt : std::optional<std::string>(run.error),
                                    std::to_string(run.attempts)}));
-  return rows.empty() ? 0 : ToInt(rows[0][0]);
+  return rows.empty() ? 0 : SqlInt(rows[0][0]);
 }
 
-Result<std::set<std::string>> TaskStore::Suspended() {
-  ASSIGN_OR_RETURN(auto rows, warehouse_->Execute("SELECT task FROM sluice_task_state WHERE suspended = 1"));
+Result<std::set<std::string>> SqlTaskStore::Suspended() {
+  ASSIGN_OR_RETURN(auto rows, session_->Execute("SELECT task FROM sluice_task_state WHERE suspended = 1"));
   std::set<std::string> out;
   for (const auto& r : rows) out.insert(r[0].value_or(""));
   return out;
 }
 
-Status TaskStore::SetSuspended(const std::string& task, bool suspended) {
-  return warehouse_
+Status SqlTaskStore::SetSuspended(const std::string& task, bool suspended) {
+  return session_
       ->Execute("INSERT INTO sluice_task_state (task, suspended, changed_at) VALUES ($1, $2, $3) "
                 "ON CONFLICT (task) DO UPDATE SET suspended = excluded.suspended, changed_at = excluded.changed_at",
                 {task, suspended ? "1" : "0", FormatTimestamp(NowMicros())})
       .status();
 }
 
-Result<std::vector<TaskRunRow>> TaskStore::History(const std::string& task, int limit) {
+Result<std::vector<TaskRunRow>> SqlTaskStore::History(const std::string& task, int limit) {
   const std::string sql = fmt::format("SELECT {} FROM sluice_task_runs {} ORDER BY id DESC LIMIT {}", kRunColumns,
                                       task.empty() ? "" : "WHERE task = $1", limit);
-  ASSIGN_OR_RETURN(auto rows, warehouse_->Execute(sql, task.empty() ? SqlParams{} : SqlParams{task}));
+  ASSIGN_OR_RETURN(auto rows, session_->Execute(sql, task.empty() ? SqlParams{} : SqlParams{task}));
   std::vector<TaskRunRow> out;
   for (const auto& r : rows) out.push_back(ToRow(r));
   return out;
 }
 
-Result<std::map<std::string, TaskRunRow>> TaskStore::LastRuns() {
-  ASSIGN_OR_RETURN(auto rows, warehouse_->Execute(fmt::format(
+Result<std::map<std::string, TaskRunRow>> SqlTaskStore::LastRuns() {
+  ASSIGN_OR_RETURN(auto rows, session_->Execute(fmt::format(
                                   "SELECT {} FROM sluice_task_runs WHERE id IN "
                                   "(SELECT max(id) FROM sluice_task_runs GROUP BY task)", kRunColumns)));
   std::map<std::string, TaskRunRow> out;
@@ -100,11 +95,11 @@ Result<std::map<std::string, TaskRunRow>> TaskStore::LastRuns() {
   return out;
 }
 
-Result<std::map<std::string, int64_t>> TaskStore::Failures() {
-  ASSIGN_OR_RETURN(auto rows, warehouse_->Execute(
+Result<std::map<std::string, int64_t>> SqlTaskStore::Failures() {
+  ASSIGN_OR_RETURN(auto rows, session_->Execute(
                                   "SELECT task, count(*) FROM sluice_task_runs WHERE status = 'failed' GROUP BY task"));
   std::map<std::string, int64_t> out;
-  for (const auto& r : rows) out[r[0].value_or("")] = ToInt(r[1]);
+  for (const auto& r : rows) out[r[0].value_or("")] = SqlInt(r[1]);
   return out;
 }
 

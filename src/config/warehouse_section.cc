@@ -1,0 +1,69 @@
+#include "config/warehouse_section.h"
+
+#include <fmt/format.h>
+
+#include "base/text.h"
+
+namespace sluice {
+namespace {
+
+const WarehouseOption* FindOption(const std::vector<WarehouseOption>& options, const std::string& key) {
+  for (const auto& option : options)
+    if (option.key == key) return &option;
+  return nullptr;
+}
+
+// The registered backends other than `backend` that accept `key`.
+std::vector<std::string> BackendsAccepting(const std::string& key, const std::string& backend) {
+  std::vector<std::string> names;
+  for (const auto& [name, options] : WarehouseBackends())
+    if (name != backend && FindOption(options, key)) names.push_back(name);
+  return names;
+}
+
+}  // namespace
+
+void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems* problems) {
+  if (const auto b = node["backend"]; b && IsScalar(b, "warehouse.backend", problems)) {
+    warehouse->backend = b.Scalar();
+    if (!WarehouseBackends().count(warehouse->backend)) {
+      problems->Add(b.Mark(), fmt::format("unknown warehouse backend '{}' ({})", warehouse->backend,
+                                          WarehouseBackendList()));
+      return;
+    }
+  }
+  const auto backend = WarehouseBackends().find(warehouse->backend);
+  static const std::vector<WarehouseOption> kNone;
+  const std::vector<WarehouseOption>& accepted = backend == WarehouseBackends().end() ? kNone : backend->second;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    if (key == "backend") continue;
+    const WarehouseOption* option = FindOption(accepted, key);
+    if (option == nullptr) {
+      const std::vector<std::string> others = BackendsAccepting(key, warehouse->backend);
+      if (!others.empty()) {
+        problems->Add(kv.second.Mark(), fmt::format("warehouse.{} applies to backend: {} only", key, Join(others, ", ")));
+        continue;
+      }
+      std::vector<std::string> keys = {"backend"};
+      for (const auto& o : accepted) keys.push_back(o.key);
+      problems->Add(kv.first.Mark(), fmt::format("unknown key '{}' in warehouse (expected one of: {})", key,
+                                                 Join(keys, ", ")));
+      continue;
+    }
+    if (!IsScalar(kv.second, fmt::format("warehouse.{}", key), problems)) continue;
+    const std::string value = kv.second.Scalar();
+    if (option->check) {
+      if (auto why = option->check(value)) {
+        problems->Add(kv.second.Mark(), fmt::format("warehouse.{} '{}' {}", key, value, *why));
+        continue;
+      }
+    }
+    warehouse->options[key] = value;
+  }
+  for (const auto& option : accepted)
+    if (!warehouse->options.count(option.key) && !option.default_value.empty())
+      warehouse->options[option.key] = option.default_value;
+}
+
+}  // namespace sluice

@@ -1,0 +1,143 @@
+#include "warehouse/postgres/pg_session.h"
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "base/text.h"
+#include "warehouse/postgres/pg_internal.h"
+#include "warehouse/query_sink.h"
+
+namespace sluice {
+namespace {
+
+// A transaction that rolls back unless committed.
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection* conn) : conn_(conn) {}
+  ~PgTransaction() {
+    if (open_) PgAbandon(conn_, /*in_copy=*/false);
+  }
+  Status Begin(const char* sql = "BEGIN") {
+    RETURN_IF_ERROR(conn_->Exec(sql));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    open_ = false;
+    return conn_->Exec("COMMIT");
+  }
+
+ private:
+  PgConnection* conn_;
+  bool open_ = false;
+};
+
+QueryCell::Kind CellKind(Oid type) {
+  switch (type) {
+    case 20: case 21: case 23: case 26: return QueryCell::Kind::kInt;         // int8, int2, int4, oid
+    case 700: case 701: case 1700: return QueryCell::Kind::kReal;             // float4, float8, numeric
+    case 17: return QueryCell::Kind::kBlob;                                   // bytea
+    default: return QueryCell::Kind::kText;
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgSession>> PgSession::Open(const std::string& dsn, const std::string& schema) {
+  ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(dsn));
+  std::unique_ptr<PgSession> session(new PgSession(std::move(conn), schema));
+  RETURN_IF_ERROR(session->SetSearchPath());
+  return session;
+}
+
+Status PgSession::SetSearchPath() {
+  return conn_->Query("SELECT set_config('search_path', $1, false)", {QuoteIdent(schema_)}).status();
+}
+
+Status PgSession::EnsureConnected() {
+  if (!conn_->Broken()) return Status::Ok();
+  Log("warehouse")->warn("the PostgreSQL connection was lost; reconnecting");
+  RETURN_IF_ERROR(conn_->Reset());
+  Log("warehouse")->info("reconnected to PostgreSQL");
+  return SetSearchPath();
+}
+
+Result<std::vector<SqlRow>> PgSession::Execute(std::string_view sql, const SqlParams& params) {
+  RETURN_IF_ERROR(EnsureConnected());
+  return PgExecute(conn_.get(), sql, params);
+}
+
+Status PgSession::InTransaction(const std::function<Status()>& body) {
+  RETURN_IF_ERROR(EnsureConnected());
+  PgTransaction txn(conn_.get());
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(body());
+  return txn.Commit();
+}
+
+Status PgSession::Query(std::string_view sql, QuerySink* sink) {
+  RETURN_IF_ERROR(EnsureConnected());
+  return PgQuery(conn_.get(), sql, /*allow_writes=*/false, sink);
+}
+
+std::string PgSession::TimestampText(std::string_view column) const {
+  // PostgreSQL's own output drops trailing zeros of the fraction.
+  return fmt::format("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", column);
+}
+
+Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, const SqlParams& params) {
+  ASSIGN_OR_RETURN(PgResult r, conn->Query(std::string(sql), params));
+  std::vector<SqlRow> rows(static_cast<size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    for (int c = 0; c < r.columns(); ++c) {
+      if (r.IsNull(i, c)) rows[static_cast<size_t>(i)].emplace_back();
+      else rows[static_cast<size_t>(i)].emplace_back(std::string(r.Get(i, c)));
+    }
+  }
+  return rows;
+}
+
+Status PgQuery(PgConnection* conn, std::string_view sql, bool allow_writes, QuerySink* sink) {
+  PgTransaction txn(conn);
+  // Read-only unless --write: PostgreSQL itself refuses any write then.
+  RETURN_IF_ERROR(txn.Begin(allow_writes ? "BEGIN" : "BEGIN READ ONLY"));
+  const std::string text(sql);
+  if (PQsendQuery(conn->get(), text.c_str()) != 1) return PgError(conn->get(), nullptr, "sending the query");
+  Status status;
+  bool any = false;
+  // Every statement's result comes in turn; drain them all, even after an error.
+  while (PGresult* raw = PQgetResult(conn->get())) {
+    PgResult result(raw);
+    const ExecStatusType state = PQresultStatus(raw);
+    if (!status.ok()) continue;
+    if (state == PGRES_EMPTY_QUERY) continue;
+    if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) {
+      status = PgError(conn->get(), raw, "query");
+      const char* sqlstate = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+      if (status.code() == StatusCode::kInvalidArgument && !allow_writes && sqlstate &&
+          std::string_view(sqlstate) == "25006")
+        status = Status::InvalidArgument(
+            fmt::format("this statement would change the warehouse; pass --write to allow it ({})", status.message()));
+      continue;
+    }
+    any = true;
+    if (state != PGRES_TUPLES_OK) continue;
+    std::vector<std::string> names;
+    for (int c = 0; c < result.columns(); ++c) names.push_back(result.ColumnName(c));
+    sink->Columns(names);
+    std::vector<QueryCell> cells(static_cast<size_t>(result.columns()));
+    for (int r = 0; r < result.rows(); ++r) {
+      for (int c = 0; c < result.columns(); ++c) {
+        QueryCell& cell = cells[static_cast<size_t>(c)];
+        cell.kind = result.IsNull(r, c) ? QueryCell::Kind::kNull : CellKind(result.ColumnType(c));
+        cell.text.assign(result.Get(r, c));
+      }
+      sink->Row(cells);
+    }
+  }
+  RETURN_IF_ERROR(status);
+  if (!any) return Status::InvalidArgument("the query is empty");
+  return txn.Commit();
+}
+
+}  // namespace sluice
