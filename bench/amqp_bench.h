@@ -1,4 +1,4 @@
-// The AMQP part of the benchmark (issue 7): sluice's RabbitMQ source against
+// The AMQP part of the benchmark: sluice's RabbitMQ source against
 // the broker's own consume rate, on one throwaway broker.
 //
 //   1. N protobuf messages of the factory example's three types

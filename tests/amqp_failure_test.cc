@@ -1,5 +1,5 @@
-// `sluice serve` consuming a RabbitMQ queue when things go wrong (issue 7,
-// DESIGN.md guarantees 1 and 2): serve killed with SIGKILL or stopped with
+// `sluice serve` consuming a RabbitMQ queue when things go wrong (DESIGN.md
+// guarantees 1 and 2): serve killed with SIGKILL or stopped with
 // SIGTERM while deliveries are in flight, the broker restarted under it or
 // down when it starts, and the landing zone refusing more (backpressure).
 // Each time, every published message must end in its table exactly once:

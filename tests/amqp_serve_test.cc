@@ -1,4 +1,4 @@
-// `sluice serve` consuming RabbitMQ queues (issue 7), end to end: a real
+// `sluice serve` consuming RabbitMQ queues, end to end: a real
 // broker (the CTest fixture's), the real `sluice publish amqp` CLI or the
 // test's own AMQP client as the publisher, a real `sluice serve` process,
 // and the final tables, sluice_load_errors, the dead-letter queue and

@@ -49,7 +49,7 @@ struct EventSpec {
   // the handle corrections, dedupe and replay use. Empty: events have no id.
   std::vector<Path> id;
   std::vector<ColumnSpec> columns;
-  // Its built-in tasks (issue 5). The merge runs continuously after each load
+  // Its built-in tasks. The merge runs continuously after each load
   // unless `merge_schedule` is set; retention 0 keeps everything.
   std::string merge_schedule;             // events.<name>.merge.every: a cron or interval schedule
   int64_t staging_retention_micros = 0;   // merged staging rows older than this are deleted

@@ -32,13 +32,15 @@ int RunDdl(const GlobalOptions& global, const DdlOptions& options) {
 void AddDdlCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner) {
   auto* cmd = app.add_subcommand("ddl", "print the DDL for the catalog");
   auto o = std::make_shared<DdlOptions>();
-  std::vector<std::string> described;
-  for (const BackendDefinition* backend : Backends())
-    described.push_back(fmt::format("{} (what sluice creates there)", backend->name));
+  std::vector<std::string> backends, others;
+  for (const BackendDefinition* backend : Backends()) backends.push_back(backend->name);
   for (const std::string& name : DialectNames())
     if (const DialectDefinition* dialect = FindStandaloneDialect(name))
-      described.push_back(fmt::format("{} ({})", name, dialect->summary));
-  cmd->add_option("--dialect,-d", o->dialect, "one of: " + Join(described, ", "))
+      others.push_back(fmt::format("{} ({})", name, dialect->summary));
+  cmd->add_option("--dialect,-d", o->dialect,
+                  fmt::format("{}: the tables sluice creates on that backend (with the config's warehouse keys when it "
+                              "uses that backend); {}",
+                              Join(backends, ", "), Join(others, "; ")))
       ->check(CLI::IsMember(DialectNames()));
   for (const std::string& name : DialectNames()) {
     const DialectDefinition* dialect = FindStandaloneDialect(name);

@@ -76,7 +76,9 @@ int RunServe(const GlobalOptions& global) {
     for (auto& source : amqp) source->Stop();
   };
   for (const AmqpSourceConfig& source : config.amqp_sources) {
-    amqp.push_back(std::make_unique<AmqpSource>(config, source, &landing, &metrics));
+    amqp.push_back(std::make_unique<AmqpSource>(
+        source, config.catalog, config.http.max_event,
+        [&config] { return OpenWarehouse(config.warehouse, config.data_dir); }, &landing, &metrics));
     if (Status st = amqp.back()->Start(); !st.ok()) {
       stop_amqp();
       scheduler.Stop();
@@ -88,7 +90,7 @@ int RunServe(const GlobalOptions& global) {
     }
   }
 
-  HttpSource http(config, &landing, &metrics);
+  HttpSource http(config.http, config.catalog, &landing, &metrics);
   if (Status st = http.Start(); !st.ok()) {
     stop_amqp();
     scheduler.Stop();

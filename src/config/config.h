@@ -17,7 +17,13 @@
 
 namespace sluice {
 
-// `sluice serve`'s HTTP listener.
+struct ApiKey {
+  std::string name;
+  std::string sha256;              // lowercase hex of SHA-256(key)
+  std::vector<std::string> types;  // event types it may post; empty: all
+};
+
+// `sluice serve`'s HTTP listener, and who may post to it.
 struct HttpConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
@@ -25,12 +31,7 @@ struct HttpConfig {
   size_t max_event = 1u << 20;  // bytes of one event
   std::string tls_cert;         // PEM; TLS is on when both are set
   std::string tls_key;
-};
-
-struct ApiKey {
-  std::string name;
-  std::string sha256;              // lowercase hex of SHA-256(key)
-  std::vector<std::string> types;  // event types it may post; empty: all
+  std::vector<ApiKey> keys;     // auth.keys; none: only loopback clients, without a key
 };
 
 struct LandingConfig {
@@ -42,7 +43,7 @@ struct LandingConfig {
   int64_t seal_when_idle_micros = 500'000;
 };
 
-// A task declared under `tasks:` (issue 5).
+// A task declared under `tasks:` (tasks/task.h turns it into a TaskSpec).
 struct TaskConfig {
   std::string name;
   std::string schedule;            // cron or interval (tasks/schedule.h); empty: only after predecessors, or by hand
@@ -53,14 +54,14 @@ struct TaskConfig {
   int64_t timeout_micros = 3'600'000'000;  // per attempt
 };
 
-// Where task failures and recoveries are reported (issue 5).
+// Where task failures and recoveries are reported (tasks/alerter.h).
 struct AlertsConfig {
   std::string webhook;                          // http(s)://host[:port]/path; empty: no webhook
   std::string email_to;                         // empty: no email
   std::string sendmail = "/usr/sbin/sendmail";  // a sendmail-compatible program
 };
 
-// Where an AMQP source finds a message's type name (issue 7; sources_config.h).
+// Where an AMQP source finds a message's type name (sources_config.h).
 struct TypeFrom {
   enum class Kind { kHeader, kRoutingKey, kPayload };
   Kind kind = Kind::kHeader;
@@ -95,7 +96,6 @@ struct Config {
   std::string data_dir;  // landing files and the embedded warehouse
   WarehouseConfig warehouse;
   HttpConfig http;
-  std::vector<ApiKey> keys;  // auth.keys
   LandingConfig landing;
   AlertsConfig alerts;
   std::vector<TaskConfig> tasks;  // in config order

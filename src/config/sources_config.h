@@ -1,5 +1,5 @@
 // The `sources:` section of sluice.yaml: inputs `sluice serve` consumes
-// besides its HTTP listener. Today one kind, `amqp` (issue 7):
+// besides its HTTP listener. Today one kind, `amqp` (a RabbitMQ queue):
 //
 //   sources:
 //     factory_bus:

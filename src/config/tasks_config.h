@@ -1,4 +1,4 @@
-// The parts of sluice.yaml that declare tasks (issue 5): the `tasks:` and
+// The parts of sluice.yaml that declare tasks: the `tasks:` and
 // `alerts:` sections, and each event's built-in tasks (`merge:`,
 // `retention:`). Problems are reported with their position, like the rest
 // of the config.

@@ -2,7 +2,7 @@
 // after their predecessors, runs each attempt on a thread of its own,
 // retries with back-off, records every run, and alerts.
 //
-// The rules (issue 5):
+// The rules:
 //   - a task never overlaps itself: a fire that comes while the task's
 //     previous run (or its retries) is still going is skipped and recorded
 //     as `skipped`;

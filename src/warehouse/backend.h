@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,5 +102,9 @@ class Warehouse {
 // Opens the backend that `warehouse.backend` names (registry.h); relative
 // paths in its options (the SQLite file) are under `data_dir`.
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseConfig& warehouse, const std::string& data_dir);
+
+// Opens another connection to the same warehouse: what a component that
+// writes from a thread of its own is given (a Warehouse is single-threaded).
+using WarehouseOpener = std::function<Result<std::unique_ptr<Warehouse>>()>;
 
 }  // namespace sluice

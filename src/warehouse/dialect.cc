@@ -1,5 +1,7 @@
 #include "warehouse/dialect.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/text.h"
@@ -24,12 +26,16 @@ std::string SqlDialect::CreateTable(const TableDef& table) const {
     for (const auto& k : table.primary_key) keys.push_back(table.final_table ? QuoteIdent(k) : k);
     lines.emplace_back(fmt::format("PRIMARY KEY ({})", Join(keys, ", ")), "");
   }
+  for (size_t i = 0; i + 1 < lines.size(); ++i) lines[i].first += ',';
+  size_t width = 0;  // comments start in one column
+  for (const auto& [clause, comment] : lines)
+    if (!comment.empty()) width = std::max(width, clause.size());
   std::string out;
   if (!table.comment.empty()) out += fmt::format("-- {}\n", table.comment);
   out += fmt::format("CREATE TABLE IF NOT EXISTS {} (\n", TableName(table.name));
-  for (size_t i = 0; i < lines.size(); ++i) {
-    out += "  " + lines[i].first + (i + 1 < lines.size() ? "," : "");
-    if (!lines[i].second.empty()) out += "  -- " + lines[i].second;
+  for (const auto& [clause, comment] : lines) {
+    out += "  " + clause;
+    if (!comment.empty()) out += std::string(width - clause.size() + 2, ' ') + "-- " + comment;
     out += '\n';
   }
   out += ")";

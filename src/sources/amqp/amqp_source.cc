@@ -40,10 +40,12 @@ std::chrono::milliseconds RetryDelay(int failures) {
 }
 }  // namespace
 
-AmqpSource::AmqpSource(const Config& config, const AmqpSourceConfig& source, EventLander* lander,
-                       MetricsRegistry* metrics)
-    : config_(config),
-      source_(source),
+AmqpSource::AmqpSource(const AmqpSourceConfig& source, const Catalog& catalog, size_t max_event,
+                       WarehouseOpener open_warehouse, EventLander* lander, MetricsRegistry* metrics)
+    : source_(source),
+      catalog_(catalog),
+      max_event_(max_event),
+      open_warehouse_(std::move(open_warehouse)),
       lander_(lander),
       max_gathered_(std::max(1, source.prefetch / 4)),
       delivered_(metrics->GetCounter("sluice_amqp_delivered_total", "AMQP deliveries received",
@@ -78,8 +80,8 @@ Status AmqpSource::Start() {
     return Status::InvalidArgument(
         fmt::format("source '{}': no url (set sources.{}.amqp.url or $SLUICE_AMQP_URL)", source_.name, source_.name));
   RETURN_IF_ERROR(CheckAmqpUrl(url_).WithContext(fmt::format("source '{}'", source_.name)));
-  ASSIGN_OR_RETURN(decoder_, MessageDecoder::Create(source_, config_.catalog, config_.http.max_event));
-  dead_letters_ = std::make_unique<DeadLetters>(config_, source_, url_);
+  ASSIGN_OR_RETURN(decoder_, MessageDecoder::Create(source_, catalog_, max_event_));
+  dead_letters_ = std::make_unique<DeadLetters>(source_, url_, open_warehouse_);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) return Status::Internal(fmt::format("eventfd: {}", std::strerror(errno)));
   thread_ = std::thread([this] { Run(); });

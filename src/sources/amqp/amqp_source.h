@@ -1,4 +1,4 @@
-// A RabbitMQ queue → landed events (issue 7; DESIGN.md guarantee 1).
+// A RabbitMQ queue → landed events, acknowledged only once landed (DESIGN.md guarantee 1).
 //
 // One thread per source consumes with a prefetch window. Deliveries are
 // decoded (message_decoder.h) and gathered per event type while more are
@@ -51,6 +51,7 @@
 #include "sources/amqp/dead_letters.h"
 #include "sources/amqp/delivery_tracker.h"
 #include "sources/amqp/message_decoder.h"
+#include "warehouse/backend.h"
 
 namespace sluice {
 
@@ -58,8 +59,11 @@ class AmqpSource {
  public:
   enum class State { kConnecting, kConsuming, kPaused, kDisconnected, kStopped };
 
-  // All outlive the source.
-  AmqpSource(const Config& config, const AmqpSourceConfig& source, EventLander* lander, MetricsRegistry* metrics);
+  // `source`, `catalog`, `lander` and `metrics` outlive the source;
+  // `max_event` bounds one decoded event (http.max_event); rejected messages
+  // are recorded through a connection from `open_warehouse`.
+  AmqpSource(const AmqpSourceConfig& source, const Catalog& catalog, size_t max_event, WarehouseOpener open_warehouse,
+             EventLander* lander, MetricsRegistry* metrics);
   ~AmqpSource();
 
   // Compiles the .proto files and checks the types (errors here are the
@@ -102,8 +106,10 @@ class AmqpSource {
   void Wake();
   void SetState(State s);
 
-  const Config& config_;
   const AmqpSourceConfig& source_;
+  const Catalog& catalog_;
+  const size_t max_event_;
+  const WarehouseOpener open_warehouse_;
   EventLander* lander_;
   std::string url_;
   std::unique_ptr<MessageDecoder> decoder_;

@@ -25,8 +25,8 @@ std::string RawText(std::string_view body) {
 }
 }  // namespace
 
-DeadLetters::DeadLetters(const Config& config, const AmqpSourceConfig& source, std::string url)
-    : config_(config), source_(source), url_(std::move(url)) {}
+DeadLetters::DeadLetters(const AmqpSourceConfig& source, std::string url, WarehouseOpener open_warehouse)
+    : source_(source), url_(std::move(url)), open_warehouse_(std::move(open_warehouse)) {}
 
 DeadLetters::~DeadLetters() = default;
 
@@ -48,7 +48,7 @@ Status DeadLetters::Prepare() { return Connect().WithContext("preparing the dead
 
 Status DeadLetters::Record(const AmqpMessage& message, const Rejection& why, uint64_t delivery_tag) {
   if (!warehouse_) {
-    ASSIGN_OR_RETURN(warehouse_, OpenWarehouse(config_.warehouse, config_.data_dir));
+    ASSIGN_OR_RETURN(warehouse_, open_warehouse_());
   }
   const std::string event_type = source_.types.contains(why.type_name) ? source_.types.at(why.type_name)
                                                                          : why.type_name;

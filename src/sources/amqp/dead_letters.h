@@ -36,7 +36,9 @@ namespace sluice {
 
 class DeadLetters {
  public:
-  DeadLetters(const Config& config, const AmqpSourceConfig& source, std::string url);
+  // `source` outlives this; `open_warehouse` gives the connection that
+  // records rejected messages (opened on first use).
+  DeadLetters(const AmqpSourceConfig& source, std::string url, WarehouseOpener open_warehouse);
   ~DeadLetters();
 
   // Declares the exchange and queue (at start, so a misconfiguration shows
@@ -52,9 +54,9 @@ class DeadLetters {
   Status Connect();
   Status Record(const AmqpMessage& message, const Rejection& why, uint64_t delivery_tag);
 
-  const Config& config_;
   const AmqpSourceConfig& source_;
   const std::string url_;
+  const WarehouseOpener open_warehouse_;
   std::unique_ptr<AmqpConnection> connection_;
   std::unique_ptr<Warehouse> warehouse_;
 };

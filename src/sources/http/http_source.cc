@@ -75,11 +75,12 @@ bool IsLoopback(const net::ip::address& address) {
 
 class HttpSource::Impl {
  public:
-  Impl(const Config& config, EventLander* lander, MetricsRegistry* metrics, HttpSourceOptions options)
-      : config_(config), options_(options), handler_(config, lander, metrics) {
+  Impl(const HttpConfig& http, const Catalog& catalog, EventLander* lander, MetricsRegistry* metrics,
+       HttpSourceOptions options)
+      : http_(http), options_(options), handler_(http, catalog, lander, metrics) {
     context_.handler = &handler_;
     context_.in_flight = &in_flight_;
-    context_.max_body = config.http.max_body;
+    context_.max_body = http.max_body;
     context_.header_limit = options.header_limit;
     context_.read_timeout = options.read_timeout;
     context_.write_timeout = options.write_timeout;
@@ -95,7 +96,7 @@ class HttpSource::Impl {
   Result<tcp::endpoint> Endpoint(net::io_context& ioc) const;
   Status LoadTls();
 
-  const Config& config_;
+  const HttpConfig& http_;
   const HttpSourceOptions options_;
   // Declared before ioc_: sessions destroyed with the io_context still use them.
   RequestHandler handler_;
@@ -112,8 +113,8 @@ class HttpSource::Impl {
 };
 
 Result<tcp::endpoint> HttpSource::Impl::Endpoint(net::io_context& ioc) const {
-  const std::string& host = config_.http.host;
-  const auto port = static_cast<unsigned short>(config_.http.port);
+  const std::string& host = http_.host;
+  const auto port = static_cast<unsigned short>(http_.port);
   boost::system::error_code ec;
   const auto address = net::ip::make_address(host, ec);
   if (!ec) return tcp::endpoint(address, port);
@@ -125,7 +126,7 @@ Result<tcp::endpoint> HttpSource::Impl::Endpoint(net::io_context& ioc) const {
 }
 
 Status HttpSource::Impl::LoadTls() {
-  const HttpConfig& http = config_.http;
+  const HttpConfig& http = http_;
   if (http.tls_cert.empty() && http.tls_key.empty()) return Status::Ok();
   if (http.tls_cert.empty() || http.tls_key.empty())
     return Status::InvalidArgument("http.tls needs both cert and key");
@@ -165,11 +166,11 @@ Status HttpSource::Impl::StartListening() {
   if (ioc_) return Status::Internal("the HTTP source was started twice");
   auto ioc = std::make_unique<net::io_context>();
   ASSIGN_OR_RETURN(const tcp::endpoint endpoint, Endpoint(*ioc));
-  if (config_.keys.empty() && !IsLoopback(endpoint.address())) {
+  if (http_.keys.empty() && !IsLoopback(endpoint.address())) {
     return Status::InvalidArgument(fmt::format(
         "no API keys are configured (auth.keys), so sluice listens only on loopback (127.0.0.0/8 or ::1), "
         "not on '{}': add a key (sluice keys new NAME) or listen on 127.0.0.1",
-        config_.http.host));
+        http_.host));
   }
   RETURN_IF_ERROR(LoadTls());
 
@@ -177,7 +178,7 @@ Status HttpSource::Impl::StartListening() {
   boost::system::error_code ec;
   auto fail = [&](const char* what) {
     return Status::IOError(
-        fmt::format("cannot listen on {}:{}: {} ({})", config_.http.host, config_.http.port, ec.message(), what));
+        fmt::format("cannot listen on {}:{}: {} ({})", http_.host, http_.port, ec.message(), what));
   };
   if (acceptor.open(endpoint.protocol(), ec)) return fail("open");
   if (acceptor.set_option(net::socket_base::reuse_address(true), ec)) return fail("SO_REUSEADDR");
@@ -225,9 +226,9 @@ void HttpSource::Impl::Stop() {
   ioc_.reset();  // destroys the idle connections with their pending handlers
 }
 
-HttpSource::HttpSource(const Config& config, EventLander* lander, MetricsRegistry* metrics,
+HttpSource::HttpSource(const HttpConfig& http, const Catalog& catalog, EventLander* lander, MetricsRegistry* metrics,
                        HttpSourceOptions options)
-    : impl_(std::make_unique<Impl>(config, lander, metrics, options)) {}
+    : impl_(std::make_unique<Impl>(http, catalog, lander, metrics, options)) {}
 
 HttpSource::~HttpSource() { Stop(); }
 

@@ -42,8 +42,8 @@ struct HttpSourceOptions {
 
 class HttpSource {
  public:
-  // `config`, `lander` and `metrics` must outlive the source.
-  HttpSource(const Config& config, EventLander* lander, MetricsRegistry* metrics,
+  // `http`, `catalog`, `lander` and `metrics` must outlive the source.
+  HttpSource(const HttpConfig& http, const Catalog& catalog, EventLander* lander, MetricsRegistry* metrics,
              HttpSourceOptions options = {});
   ~HttpSource();
   HttpSource(const HttpSource&) = delete;

@@ -108,7 +108,7 @@ events:
 }
 
 void HttpSourceTest::StartSource(HttpSourceOptions options) {
-  source_ = std::make_unique<HttpSource>(config_, &lander_, &metrics_, options);
+  source_ = std::make_unique<HttpSource>(config_.http, config_.catalog, &lander_, &metrics_, options);
   const Status st = source_->Start();
   ASSERT_TRUE(st.ok()) << st.ToString();
   ASSERT_GT(source_->port(), 0);

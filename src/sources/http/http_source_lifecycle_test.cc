@@ -10,15 +10,15 @@ namespace sluice::testing {
 namespace {
 
 TEST_F(HttpSourceTest, WithoutKeysOnlyLoopbackIsAllowed) {
-  config_.keys.clear();
+  config_.http.keys.clear();
   config_.http.host = "0.0.0.0";
-  HttpSource open_to_all(config_, &lander_, &metrics_);
+  HttpSource open_to_all(config_.http, config_.catalog, &lander_, &metrics_);
   const Status st = open_to_all.Start();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("loopback"), std::string::npos) << st.message();
 
   config_.http.host = "127.0.0.2";  // all of 127.0.0.0/8 is loopback
-  HttpSource loopback(config_, &lander_, &metrics_);
+  HttpSource loopback(config_.http, config_.catalog, &lander_, &metrics_);
   ASSERT_TRUE(loopback.Start().ok());
   loopback.Stop();
 
@@ -37,7 +37,7 @@ TEST_F(HttpSourceTest, WithKeysAnyAddressMayBeUsed) {
 TEST_F(HttpSourceTest, StartFailsOnAnAddressInUse) {
   StartSource();
   config_.http.port = port();
-  HttpSource second(config_, &lander_, &metrics_);
+  HttpSource second(config_.http, config_.catalog, &lander_, &metrics_);
   const Status st = second.Start();
   EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
 }
@@ -90,7 +90,7 @@ TEST_F(HttpSourceTest, TlsFilesThatDoNotLoadFailStart) {
            {tls.dir() + "/missing.pem", tls.key()}, {tls.cert(), tls.dir() + "/missing.pem"}, {tls.key(), tls.key()}}) {
     config_.http.tls_cert = cert;
     config_.http.tls_key = key;
-    HttpSource source(config_, &lander_, &metrics_);
+    HttpSource source(config_.http, config_.catalog, &lander_, &metrics_);
     const Status st = source.Start();
     EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << cert << " " << key << ": " << st.ToString();
   }

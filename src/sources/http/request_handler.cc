@@ -60,8 +60,9 @@ RequestError MethodNotAllowed(std::string_view path, const char* allow) {
 
 }  // namespace
 
-RequestHandler::RequestHandler(const Config& config, EventLander* lander, MetricsRegistry* metrics)
-    : config_(config), lander_(lander), registry_(metrics), metrics_(metrics), keyring_(config.keys) {}
+RequestHandler::RequestHandler(const HttpConfig& http, const Catalog& catalog, EventLander* lander,
+                               MetricsRegistry* metrics)
+    : http_(http), catalog_(catalog), lander_(lander), registry_(metrics), metrics_(metrics), keyring_(http.keys) {}
 
 void RequestHandler::Finish(const Respond& respond, HttpResponse response, const std::string& error_reason,
                             SteadyTime received) {
@@ -133,7 +134,7 @@ void RequestHandler::HandleEvents(HttpRequest& request, std::string_view type, S
     case ApiKeyring::Identity::kKnown:
       break;
   }
-  const EventSpec* spec = config_.catalog.Find(type);
+  const EventSpec* spec = catalog_.Find(type);
   if (!spec)
     return Fail(respond, {404, reason::kUnknownType, fmt::format("unknown event type '{}'", type)}, version, received);
   if (!keyring_.Allows(key, type)) {
@@ -166,11 +167,11 @@ void RequestHandler::HandleEvents(HttpRequest& request, std::string_view type, S
                 version, received);
   }
   std::string body = std::move(request.body());
-  if (auto error = DecodeBody(*encoding, &body, config_.http.max_body)) return Fail(respond, *error, version, received);
+  if (auto error = DecodeBody(*encoding, &body, http_.max_body)) return Fail(respond, *error, version, received);
 
   thread_local EventParser parser;  // keeps simdjson's buffers per io thread
   IncomingEvents events;
-  if (auto error = parser.Parse(body, *format, *spec, config_.http.max_event, &events))
+  if (auto error = parser.Parse(body, *format, *spec, http_.max_event, &events))
     return Fail(respond, *error, version, received);
   body = {};  // the events hold a copy; free the body while the lander works
 

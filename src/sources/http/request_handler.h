@@ -36,8 +36,8 @@ class RequestHandler {
   // landing thread (after Land). Must be cheap and must not block.
   using Respond = std::function<void(HttpResponse)>;
 
-  // All three outlive the handler.
-  RequestHandler(const Config& config, EventLander* lander, MetricsRegistry* metrics);
+  // All four outlive the handler.
+  RequestHandler(const HttpConfig& http, const Catalog& catalog, EventLander* lander, MetricsRegistry* metrics);
 
   // `received`: when the request's header arrived (for the duration metric).
   void Handle(HttpRequest request, SteadyTime received, Respond respond);
@@ -59,7 +59,8 @@ class RequestHandler {
               SteadyTime received);
   void Fail(const Respond& respond, const RequestError& error, unsigned http_version, SteadyTime received);
 
-  const Config& config_;
+  const HttpConfig& http_;
+  const Catalog& catalog_;
   EventLander* lander_;
   MetricsRegistry* registry_;
   HttpMetrics metrics_;
