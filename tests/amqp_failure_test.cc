@@ -23,9 +23,9 @@
 
 #include "amqp_serve_harness.h"
 #include "cli_harness.h"
-#include "http_client.h"
 #include "rabbit_harness.h"
 #include "serve_harness.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -349,7 +349,7 @@ TEST(AmqpFailure, ServeStartsWithTheBrokerDownAndConsumesOnceItComesUp) {
   Workspace ws(Config(broker.url(), queue));
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();  // HTTP is up without the broker
-  EXPECT_EQ(HttpRequest(server.port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(RequestOnce(server.port(), "GET", "/healthz").status, 200);
   const std::string where = fmt::format("cannot connect to 127.0.0.1:{}", broker.port());
   EXPECT_TRUE(PollUntil([&] { return server.process().Stderr().find(where) != std::string::npos; }, kDeadline))
       << server.process().Stderr();
@@ -466,7 +466,7 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
         paused = SourceMetrics(server.port(), kSource);
         if (paused.state() != "paused") return false;
         waiting = client.MessageCount(queue);
-        readyz = HttpRequest(server.port(), "GET", "/readyz").status;
+        readyz = RequestOnce(server.port(), "GET", "/readyz").status;
         return waiting > 0 && readyz == 503;
       },
       kDeadline))
@@ -486,7 +486,7 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
   // Once the last files are loaded, the backlog is under its limit again.
   EXPECT_TRUE(PollUntil([&] { return SourceMetrics(server.port(), kSource).state() == "consuming"; }, kDeadline))
       << SourceMetrics(server.port(), kSource).Describe();
-  EXPECT_EQ(HttpRequest(server.port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(RequestOnce(server.port(), "GET", "/readyz").status, 200);
   std::cout << "[ info ] when paused: " << paused.Describe() << ", " << waiting << " waiting; at the end: "
             << m.Describe() << "\n";
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();

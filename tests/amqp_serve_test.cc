@@ -19,7 +19,6 @@
 
 #include "amqp_serve_harness.h"
 #include "cli_harness.h"
-#include "http_client.h"
 #include "rabbit_harness.h"
 #include "serve_harness.h"
 
