@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "pg_harness.h"
+#include "testing/pg_test_cluster.h"
 #include "warehouse/postgres/pg_conn.h"
 
 namespace sluice {
