@@ -23,9 +23,9 @@
 
 #include "amqp_serve_harness.h"
 #include "cli_harness.h"
-#include "http_client.h"
 #include "rabbit_harness.h"
 #include "serve_harness.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -133,11 +133,6 @@ void PublishRange(AmqpTestClient& client, const std::string& queue, const TypeUn
   client.PublishBatch(batch);
 }
 
-int Stop(Server& server) {
-  server.process().Kill(SIGTERM);
-  return server.process().Wait(60s).exit_code;
-}
-
 // Every one of messages 0..n-1 is in the table once, and nothing else is.
 void ExpectExactlyOnce(const Workspace& ws, const TypeUnderTest& t, int n) {
   EXPECT_EQ(CountOr(ws, t.table), n);
@@ -151,6 +146,22 @@ void ExpectExactlyOnce(const Workspace& ws, const TypeUnderTest& t, int n) {
             0);
   EXPECT_EQ(CountOr(ws, "sluice_merge_errors"), 0);
   EXPECT_EQ(CountOr(ws, "sluice_load_errors"), 0);
+}
+
+// Polls until messages 0..n-1 of `t` are all rows, the queue is empty and
+// serve has acknowledged n (a non-fatal failure at kDeadline); the source's
+// metrics at the end.
+AmqpSourceMetrics WaitUntilEveryOneIsAcked(const Workspace& ws, Server& server, AmqpTestClient& client,
+                                           const std::string& queue, const TypeUnderTest& t, int n) {
+  AmqpSourceMetrics m;
+  EXPECT_TRUE(PollUntil(
+      [&] {
+        m = SourceMetrics(server.port(), kSource);
+        return CountOr(ws, t.table) == n && client.MessageCount(queue) == 0 && m.acked == n;
+      },
+      kDeadline))
+      << "rows: " << CountOr(ws, t.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
+  return m;
 }
 
 // ---------------------------------------------------------------------------
@@ -349,7 +360,7 @@ TEST(AmqpFailure, ServeStartsWithTheBrokerDownAndConsumesOnceItComesUp) {
   Workspace ws(Config(broker.url(), queue));
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();  // HTTP is up without the broker
-  EXPECT_EQ(HttpRequest(server.port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(RequestOnce(server.port(), "GET", "/healthz").status, 200);
   const std::string where = fmt::format("cannot connect to 127.0.0.1:{}", broker.port());
   EXPECT_TRUE(PollUntil([&] { return server.process().Stderr().find(where) != std::string::npos; }, kDeadline))
       << server.process().Stderr();
@@ -360,14 +371,7 @@ TEST(AmqpFailure, ServeStartsWithTheBrokerDownAndConsumesOnceItComesUp) {
 
   broker.Up();
   AmqpTestClient client(broker.url());
-  AmqpSourceMetrics m;
-  EXPECT_TRUE(PollUntil(
-      [&] {
-        m = SourceMetrics(server.port(), kSource);
-        return CountOr(ws, kTick.table) == kMessages && client.MessageCount(queue) == 0 && m.acked == kMessages;
-      },
-      kDeadline))
-      << "rows: " << CountOr(ws, kTick.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
+  const AmqpSourceMetrics m = WaitUntilEveryOneIsAcked(ws, server, client, queue, kTick, kMessages);
   ExpectExactlyOnce(ws, kTick, kMessages);
   EXPECT_EQ(m.state(), "consuming") << m.Describe();
   EXPECT_EQ(m.delivered, kMessages) << m.Describe();
@@ -445,13 +449,20 @@ TEST(AmqpFailure, SigtermWithDeliveriesInFlightAcknowledgesExactlyWhatLandedAndT
 // sends deliveries back to the broker is the next test's: it makes the race
 // that does so likely, where this one hits it about once in 50 runs.)
 
+// Config with prefetch 200 and a 1 KiB backlog limit, landed files sealed
+// only every `roll_interval`.
+std::string BacklogLimitedConfig(const std::string& url, const std::string& queue, const std::string& roll_interval) {
+  const std::string landing =
+      fmt::format("landing:\n  max_backlog: 1KiB\n  roll_interval: {}\n  seal_when_idle: off\n", roll_interval);
+  return Config(url, queue, "      prefetch: 200\n", landing);
+}
+
 TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessagesUntilItDrains) {
   constexpr int kMessages = 1000;
   SourceQueueOnSharedBroker q;
   auto& [broker, queue, cleanup, client] = q;
 
-  Workspace ws(Config(broker.url(), queue, "      prefetch: 200\n",
-                      "landing:\n  max_backlog: 1KiB\n  roll_interval: 1s\n  seal_when_idle: off\n"));
+  Workspace ws(BacklogLimitedConfig(broker.url(), queue, "1s"));
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
   PublishRange(client, queue, kTick, 0, kMessages);
@@ -466,27 +477,20 @@ TEST(AmqpFailure, ABacklogOverItsLimitPausesTheConsumerAndTheBrokerKeepsTheMessa
         paused = SourceMetrics(server.port(), kSource);
         if (paused.state() != "paused") return false;
         waiting = client.MessageCount(queue);
-        readyz = HttpRequest(server.port(), "GET", "/readyz").status;
+        readyz = RequestOnce(server.port(), "GET", "/readyz").status;
         return waiting > 0 && readyz == 503;
       },
       kDeadline))
       << paused.Describe() << ", waiting " << waiting << ", /readyz " << readyz << "\n" << server.process().Stderr();
   EXPECT_LT(paused.acked, kMessages) << paused.Describe();
 
-  AmqpSourceMetrics m;
-  EXPECT_TRUE(PollUntil(
-      [&] {
-        m = SourceMetrics(server.port(), kSource);
-        return CountOr(ws, kTick.table) == kMessages && client.MessageCount(queue) == 0 && m.acked == kMessages;
-      },
-      kDeadline))
-      << "rows: " << CountOr(ws, kTick.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
+  const AmqpSourceMetrics m = WaitUntilEveryOneIsAcked(ws, server, client, queue, kTick, kMessages);
   ExpectExactlyOnce(ws, kTick, kMessages);
   EXPECT_EQ(CountOr(ws, kTick.table + "_stg"), kMessages) << "a message landed twice";
   // Once the last files are loaded, the backlog is under its limit again.
   EXPECT_TRUE(PollUntil([&] { return SourceMetrics(server.port(), kSource).state() == "consuming"; }, kDeadline))
       << SourceMetrics(server.port(), kSource).Describe();
-  EXPECT_EQ(HttpRequest(server.port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(RequestOnce(server.port(), "GET", "/readyz").status, 200);
   std::cout << "[ info ] when paused: " << paused.Describe() << ", " << waiting << " waiting; at the end: "
             << m.Describe() << "\n";
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
@@ -513,8 +517,7 @@ TEST(AmqpFailure, ABacklogOverItsLimitNeverSendsReadDeliveriesBackToTheBroker) {
   SourceQueueOnSharedBroker q;
   auto& [broker, queue, cleanup, client] = q;
 
-  Workspace ws(Config(broker.url(), queue, "      prefetch: 200\n",
-                      "landing:\n  max_backlog: 1KiB\n  roll_interval: 250ms\n  seal_when_idle: off\n"));
+  Workspace ws(BacklogLimitedConfig(broker.url(), queue, "250ms"));
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
   for (int first = 0; first < kMessages; first += 100) {
@@ -523,14 +526,7 @@ TEST(AmqpFailure, ABacklogOverItsLimitNeverSendsReadDeliveriesBackToTheBroker) {
     client.PublishBatch(batch);
   }
 
-  AmqpSourceMetrics m;
-  EXPECT_TRUE(PollUntil(
-      [&] {
-        m = SourceMetrics(server.port(), kSource);
-        return CountOr(ws, kTick.table) == kMessages && client.MessageCount(queue) == 0 && m.acked == kMessages;
-      },
-      kDeadline))
-      << "rows: " << CountOr(ws, kTick.table) << ", " << m.Describe() << "\n" << server.process().Stderr();
+  const AmqpSourceMetrics m = WaitUntilEveryOneIsAcked(ws, server, client, queue, kTick, kMessages);
   ExpectExactlyOnce(ws, kTick, kMessages);
   EXPECT_EQ(m.delivered, kMessages) << m.Describe();
   EXPECT_EQ(m.redelivered, 0) << m.Describe();

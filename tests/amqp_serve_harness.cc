@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "http_client.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 
@@ -69,7 +69,7 @@ double MetricsScrape::Value(const std::string& name, const std::map<std::string,
 }
 
 MetricsScrape ScrapeMetrics(int port) {
-  const HttpResponse r = HttpRequest(port, "GET", "/metrics", {}, "", std::chrono::seconds(10));
+  const ClientResponse r = RequestOnce(port, "GET", "/metrics", {}, "", std::chrono::seconds(10));
   if (r.status != 200) return MetricsScrape();
   return MetricsScrape(r.body);
 }

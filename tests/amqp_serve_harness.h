@@ -1,10 +1,11 @@
 // What the AMQP serve suites (amqp_serve_test.cc, amqp_failure_test.cc)
-// share on top of rabbit_harness.h and serve_harness.h: the sluice_amqp_*
-// metrics of a running `sluice serve` read back by name and labels, queues
-// and exchanges removed when a test ends however it ends, the factory
-// example's config pointed at a test's broker and queue, and small readers
-// of the warehouse that answer "not yet" instead of throwing while the
-// tables do not exist.
+// share on top of rabbit_harness.h and serve_harness.h: their fixture (a
+// source queue on the shared broker, SourceQueueOnSharedBroker), the
+// sluice_amqp_* metrics of a running `sluice serve` read back by name and
+// labels, queues and exchanges removed when a test ends however it ends,
+// the factory example pointed at a test's broker and queue, and small
+// readers of the warehouse that answer "not yet" instead of throwing while
+// the tables do not exist.
 #pragma once
 
 #include <map>
@@ -75,17 +76,28 @@ class BrokerCleanup {
   std::vector<std::string> queues_, exchanges_;
 };
 
-// A fresh source queue on the shared test broker, declared durable, and
-// removed with its dead-letter queue and exchange at the end. Members are
-// destroyed in reverse: the client before the cleanup, the broker last.
-// Take it apart with `auto& [broker, queue, cleanup, client] = q;`.
+// Who declares a test's source queue.
+enum class QueueDeclaration {
+  kByTheTest,  // at once, durable: messages can be published before serve starts
+  kBySluice,   // left to `sluice serve`, for tests of what serve declares (or that it declares nothing)
+};
+
+// The fixture of the AMQP suites: a fresh source queue on the shared test
+// broker (UniqueQueueName, with `tag` when given), removed with its
+// dead-letter queue and exchange when the test ends, pass or fail, and a
+// client connected to the broker. More queues or exchanges a test makes go
+// to `cleanup` too. Members are destroyed in reverse: the client before the
+// cleanup, the broker last. Take it apart with
+// `auto& [broker, queue, cleanup, client] = q;`.
 struct SourceQueueOnSharedBroker {
-  SourceQueueOnSharedBroker() : cleanup(broker.url()), client(broker.url()) {
+  explicit SourceQueueOnSharedBroker(QueueDeclaration declaration = QueueDeclaration::kByTheTest,
+                                     std::string_view tag = "")
+      : queue(UniqueQueueName(tag)), cleanup(broker.url()), client(broker.url()) {
     cleanup.SourceQueue(queue);
-    client.DeclareQueue(queue);
+    if (declaration == QueueDeclaration::kByTheTest) client.DeclareQueue(queue);
   }
   const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
+  const std::string queue;
   BrokerCleanup cleanup;
   AmqpTestClient client;
 };
@@ -98,6 +110,17 @@ std::string FactoryConfigYaml(const std::string& url, const std::string& queue, 
 std::string FactoryEventsYaml();
 // Copies examples/factory/proto/*.proto into <ws>/proto.
 void CopyFactoryProtos(const Workspace& ws);
+
+// The factory example in a workspace of its own: its sluice.yaml and its
+// .proto files (in proto/, where the config looks for them).
+class FactoryWorkspace : public Workspace {
+ public:
+  // Consuming `q`'s queue (FactoryConfigYaml).
+  explicit FactoryWorkspace(const SourceQueueOnSharedBroker& q)
+      : FactoryWorkspace(FactoryConfigYaml(q.broker.url(), q.queue)) {}
+  // With the example's config as the test changed it.
+  explicit FactoryWorkspace(const std::string& config_yaml) : Workspace(config_yaml) { CopyFactoryProtos(*this); }
+};
 // examples/factory/messages/<name>.
 std::string FactoryMessages(const std::string& name);
 

@@ -19,7 +19,6 @@
 
 #include "amqp_serve_harness.h"
 #include "cli_harness.h"
-#include "http_client.h"
 #include "rabbit_harness.h"
 #include "serve_harness.h"
 
@@ -31,12 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr auto kDeadline = 90s;  // CI has 2 cores shared by two tests
-
-// SIGTERM, and the exit code (-1 when it did not exit cleanly).
-int Stop(Server& server) {
-  server.process().Kill(SIGTERM);
-  return server.process().Wait(60s).exit_code;
-}
 
 // The scheduling policy of each of process `pid`'s threads whose name starts
 // with `prefix` (Linux caps names at 15 characters).
@@ -51,17 +44,23 @@ std::vector<int> ThreadPolicies(pid_t pid, const std::string& prefix) {
   return policies;
 }
 
+// The factory example's three tables, as the tests compare them.
+constexpr const char* kCardsSql =
+    "SELECT card_id, name, set_code, rarity, list_price, created_at FROM cards ORDER BY card_id";
+constexpr const char* kOrdersSql =
+    "SELECT order_id, customer_id, currency, line_card_id, quantity, unit_price_cents, created_at FROM orders "
+    "ORDER BY order_id, line_card_id";
+constexpr const char* kBatchesSql =
+    "SELECT batch_id, card_id, quantity_planned, quantity_produced, quantity_defective, status, started_at, "
+    "updated_at FROM manufacturing_batches ORDER BY batch_id";
+
 // ---------------------------------------------------------------------------
 // 1. The factory example: protobuf from the README's publisher to the tables.
 
 TEST(AmqpServe, TheFactoryExampleLandsItsThreeFeedsInTheirTablesWithTheNewestBatchVersion) {
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-
-  Workspace ws(FactoryConfigYaml(broker.url(), queue));
-  CopyFactoryProtos(ws);
+  SourceQueueOnSharedBroker q(QueueDeclaration::kBySluice);
+  auto& [broker, queue, cleanup, client] = q;
+  FactoryWorkspace ws(q);
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
 
@@ -91,23 +90,16 @@ TEST(AmqpServe, TheFactoryExampleLandsItsThreeFeedsInTheirTablesWithTheNewestBat
       "B-77|C-001|500|488|12|COMPLETED|2026-11-01 06:00:00.000000|2026-11-01 14:00:00.000000",
       "B-78|C-003|100|0|0|STARTED|2026-11-01 07:00:00.000000|2026-11-01 07:00:00.000000",
   };
-  const std::string cards_sql = "SELECT card_id, name, set_code, rarity, list_price, created_at FROM cards ORDER BY card_id";
-  const std::string orders_sql =
-      "SELECT order_id, customer_id, currency, line_card_id, quantity, unit_price_cents, created_at FROM orders "
-      "ORDER BY order_id, line_card_id";
-  const std::string batches_sql =
-      "SELECT batch_id, card_id, quantity_planned, quantity_produced, quantity_defective, status, started_at, "
-      "updated_at FROM manufacturing_batches ORDER BY batch_id";
   EXPECT_TRUE(PollUntil(
       [&] {
-        return RowsOr(ws, cards_sql) == cards && RowsOr(ws, orders_sql) == orders &&
-               RowsOr(ws, batches_sql) == batches && SourceMetrics(server.port(), "factory_bus").acked == 8;
+        return RowsOr(ws, kCardsSql) == cards && RowsOr(ws, kOrdersSql) == orders &&
+               RowsOr(ws, kBatchesSql) == batches && SourceMetrics(server.port(), "factory_bus").acked == 8;
       },
       kDeadline))
       << server.process().Stderr();
-  EXPECT_EQ(RowsOr(ws, cards_sql), cards);
-  EXPECT_EQ(RowsOr(ws, orders_sql), orders);
-  EXPECT_EQ(RowsOr(ws, batches_sql), batches);
+  EXPECT_EQ(RowsOr(ws, kCardsSql), cards);
+  EXPECT_EQ(RowsOr(ws, kOrdersSql), orders);
+  EXPECT_EQ(RowsOr(ws, kBatchesSql), batches);
   // Both versions of B-77 arrived (and the newest won), not only the last.
   EXPECT_EQ(CountOr(ws, "SELECT count(*) FROM manufacturing_batches_stg"), 3);
   // Landed as the protobuf JSON mapping with original field names.
@@ -129,7 +121,6 @@ TEST(AmqpServe, TheFactoryExampleLandsItsThreeFeedsInTheirTablesWithTheNewestBat
   EXPECT_EQ(ThreadPolicies(server.process().pid(), "amqp:"), std::vector<int>{SCHED_BATCH});
   EXPECT_EQ(ThreadPolicies(server.process().pid(), "land-flush"), std::vector<int>{SCHED_OTHER});
 
-  AmqpTestClient client(broker.url());
   EXPECT_EQ(client.MessageCount(queue), 0u);
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
   EXPECT_EQ(client.MessageCount(queue), 0u) << "deliveries were left unacknowledged";
@@ -139,17 +130,14 @@ TEST(AmqpServe, TheFactoryExampleLandsItsThreeFeedsInTheirTablesWithTheNewestBat
 // 2. JSON messages: the type from a header or the routing key.
 
 TEST(AmqpServe, JsonMessagesTypedByAHeaderOrTheRoutingKeyLandWithTheirValues) {
-  const RabbitBroker broker;
-  const std::string by_header = UniqueQueueName("header");
+  // by_header is declared before serve does, so that the first publish has a queue.
+  SourceQueueOnSharedBroker q(QueueDeclaration::kByTheTest, "header");
+  auto& [broker, by_header, cleanup, client] = q;
   const std::string by_key = UniqueQueueName("key");
   const std::string exchange = UniqueQueueName("x");
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(by_header);
   cleanup.SourceQueue(by_key);
   cleanup.Exchange(exchange);
 
-  AmqpTestClient client(broker.url());
-  client.DeclareQueue(by_header);  // before serve does, so that the first publish has a queue
   // The routing key carries the type, so messages come through an exchange.
   client.DeclareExchange(exchange, "topic");
   client.DeclareQueue(by_key);
@@ -221,13 +209,6 @@ sources:
                  R"({"batch_id":"B-301","card_id":"C-201","quantity_planned":40,"status":"STARTED",)"
                  R"("started_at":"2026-11-04T03:00:00Z","updated_at":"2026-11-04T03:00:00Z"})");
 
-  const std::string cards_sql = "SELECT card_id, name, set_code, rarity, list_price, created_at FROM cards ORDER BY card_id";
-  const std::string orders_sql =
-      "SELECT order_id, customer_id, currency, line_card_id, quantity, unit_price_cents, created_at FROM orders "
-      "ORDER BY order_id, line_card_id";
-  const std::string batches_sql =
-      "SELECT batch_id, card_id, quantity_planned, quantity_produced, quantity_defective, status, started_at, "
-      "updated_at FROM manufacturing_batches ORDER BY batch_id";
   const std::vector<std::string> cards = {
       "C-101|Zürich Wyrm|ZRH|RARE|9007199254740993|2026-11-03 09:15:30.250000",
       "C-201|Moss Golem|GRV|UNCOMMON|250|2026-11-04 00:00:00.000000",
@@ -245,15 +226,15 @@ sources:
   EXPECT_TRUE(PollUntil(
       [&] {
         const MetricsScrape scrape = ScrapeMetrics(server.port());
-        return RowsOr(ws, cards_sql) == cards && RowsOr(ws, orders_sql) == orders &&
-               RowsOr(ws, batches_sql) == batches && SourceMetrics(scrape, "by_header").acked == 4 &&
+        return RowsOr(ws, kCardsSql) == cards && RowsOr(ws, kOrdersSql) == orders &&
+               RowsOr(ws, kBatchesSql) == batches && SourceMetrics(scrape, "by_header").acked == 4 &&
                SourceMetrics(scrape, "by_key").acked == 3;
       },
       kDeadline))
       << server.process().Stderr();
-  EXPECT_EQ(RowsOr(ws, cards_sql), cards);
-  EXPECT_EQ(RowsOr(ws, orders_sql), orders);
-  EXPECT_EQ(RowsOr(ws, batches_sql), batches);
+  EXPECT_EQ(RowsOr(ws, kCardsSql), cards);
+  EXPECT_EQ(RowsOr(ws, kOrdersSql), orders);
+  EXPECT_EQ(RowsOr(ws, kBatchesSql), batches);
 
   const MetricsScrape scrape = ScrapeMetrics(server.port());
   const AmqpSourceMetrics header = SourceMetrics(scrape, "by_header");
@@ -299,13 +280,9 @@ struct Poison {
 };
 
 TEST(AmqpServe, PoisonMessagesGoToTheDeadLetterQueueWithTheirReasonAndTheRestKeepsFlowing) {
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-
-  Workspace ws(FactoryConfigYaml(broker.url(), queue));
-  CopyFactoryProtos(ws);
+  SourceQueueOnSharedBroker q(QueueDeclaration::kBySluice);
+  auto& [broker, queue, cleanup, client] = q;
+  FactoryWorkspace ws(q);
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
 
@@ -325,7 +302,6 @@ TEST(AmqpServe, PoisonMessagesGoToTheDeadLetterQueueWithTheirReasonAndTheRestKee
   cleanup.Queue(side);
   std::string mislabelled;
   {
-    AmqpTestClient client(broker.url());
     client.DeclareQueue(side);
     const std::string file = ws.WriteInput("batch-side.ndjson", batch_line + "\n");
     ASSERT_RUN_OK(ws.Sluice({"publish", "amqp", "--type", "OrderCreated", "--message", "ManufacturingBatch",
@@ -403,7 +379,6 @@ TEST(AmqpServe, PoisonMessagesGoToTheDeadLetterQueueWithTheirReasonAndTheRestKee
 
   // The source queue is empty, and nothing was left unacknowledged: after
   // the connection closes, nothing comes back.
-  AmqpTestClient client(broker.url());
   EXPECT_TRUE(PollUntil([&] { return client.MessageCount(queue) == 0; }, 10s)) << client.MessageCount(queue);
   EXPECT_EQ(Stop(server), 0) << server.process().Stderr();
   EXPECT_EQ(client.MessageCount(queue), 0u) << "unacknowledged deliveries went back to the queue";
@@ -456,13 +431,21 @@ TEST(AmqpServe, PoisonMessagesGoToTheDeadLetterQueueWithTheirReasonAndTheRestKee
 // ---------------------------------------------------------------------------
 // 4. What serve refuses at start.
 
+// Runs `sluice serve`, which must refuse to start: exit code 2 within 60 s,
+// never listening. What it printed is for the test's own checks.
+RunResult ServeRefusingToStart(const Workspace& ws) {
+  RunOptions options;
+  options.timeout = 60s;
+  RunResult r = ws.Sluice({"serve"}, options);
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_FALSE(r.timed_out) << r.Describe();
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("listening on"))) << r.Describe();
+  return r;
+}
+
 TEST(AmqpServe, RefusesToStartWhenAProtoFileHasASyntaxErrorNamingFileLineAndColumn) {
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
-  Workspace ws(FactoryConfigYaml(broker.url(), queue));
-  CopyFactoryProtos(ws);
+  SourceQueueOnSharedBroker q(QueueDeclaration::kBySluice);
+  FactoryWorkspace ws(q);
   // Line 6, column 17 (the ";"): the field number is missing.
   WriteFile(ws.dir() + "/proto/cards.proto",
             "syntax = \"proto3\";\n"
@@ -472,37 +455,23 @@ TEST(AmqpServe, RefusesToStartWhenAProtoFileHasASyntaxErrorNamingFileLineAndColu
             "  string card_id = 1;\n"
             "  string name = ;\n"
             "}\n");
-  RunOptions options;
-  options.timeout = 60s;
-  const RunResult r = ws.Sluice({"serve"}, options);
-  EXPECT_EQ(r.exit_code, 2) << r.Describe();
-  EXPECT_FALSE(r.timed_out) << r.Describe();
+  const RunResult r = ServeRefusingToStart(ws);
   EXPECT_THAT(r.err, HasSubstr("proto/cards.proto:6:17:")) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("factory_bus")) << r.Describe();
-  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("listening on"))) << r.Describe();
 }
 
 TEST(AmqpServe, RefusesToStartWhenTypesNamesAMessageTheProtoFilesDoNotDeclare) {
-  const RabbitBroker broker;
-  const std::string queue = UniqueQueueName();
-  BrokerCleanup cleanup(broker.url());
-  cleanup.SourceQueue(queue);
+  SourceQueueOnSharedBroker q(QueueDeclaration::kBySluice);
+  auto& [broker, queue, cleanup, client] = q;
   std::string yaml = FactoryConfigYaml(broker.url(), queue);
   const std::string types = "types: {CardCatalogCreated: CardCatalog, OrderCreated: Order,";
   ASSERT_NE(yaml.find(types), std::string::npos);
   yaml.replace(yaml.find(types), types.size(), "types: {CardCatalogCreated: CardCatalog, OrderCreatedX: Order,");
-  Workspace ws(yaml);
-  CopyFactoryProtos(ws);
-  RunOptions options;
-  options.timeout = 60s;
-  const RunResult r = ws.Sluice({"serve"}, options);
-  EXPECT_EQ(r.exit_code, 2) << r.Describe();
-  EXPECT_FALSE(r.timed_out) << r.Describe();
+  FactoryWorkspace ws(yaml);
+  const RunResult r = ServeRefusingToStart(ws);
   EXPECT_THAT(r.err, HasSubstr("source 'factory_bus'")) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("no message 'OrderCreatedX' in the proto files")) << r.Describe();
-  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("listening on"))) << r.Describe();
   // It never got as far as the broker: no queue was declared.
-  AmqpTestClient client(broker.url());
   EXPECT_FALSE(client.QueueExists(queue));
 }
 

@@ -1,13 +1,12 @@
 // What the end-to-end and crash suites share: a temporary workspace with a
-// sluice.yaml, input files written plain, gzipped or zstd-compressed, the
-// real `sluice` binary run as a child process (stdout, stderr and exit code
-// captured, with a deadline so a hang fails the test instead of stalling it),
-// and the warehouse read back: through the SQLite C API, or through libpq
-// when the test runs against PostgreSQL (pg_harness.h: $SLUICE_TEST_BACKEND,
-// the Cell mapping that makes both read alike).
-//
-// The binary is $SLUICE_BIN and the repository $SLUICE_SOURCE_DIR (set by
-// CTest, see sluice_test() in the top-level CMakeLists.txt).
+// sluice.yaml and input files, the real `sluice` binary run in it, and the
+// warehouse read back: through the SQLite C API, or through libpq when the
+// test runs against PostgreSQL (pg_harness.h: $SLUICE_TEST_BACKEND, the
+// Cell mapping that makes both read alike). The generic parts (temporary
+// folders, files, compression, child processes with a deadline, where the
+// binary and the repository are) come from the test-support library in
+// src/testing/ and are included here, so that a suite includes this one
+// header.
 #pragma once
 
 #include <sys/types.h>
@@ -25,86 +24,16 @@
 #include <fmt/format.h>
 
 #include "base/poll_until.h"  // PollUntil: how the suites wait
+#include "testing/child_process.h"
+#include "testing/compression.h"
+#include "testing/files.h"
+#include "testing/source_tree.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::testing {
 
-std::string SluiceBin();
-std::string SourceDir();
 // The Accounting catalog of examples/accounting/sluice.yaml.
 std::string AccountingConfigYaml();
-
-// A fresh folder under $TMPDIR (or /tmp), removed with everything in it.
-class TempDir {
- public:
-  // Under `base` when given, else $TMPDIR, else /tmp.
-  explicit TempDir(const std::string& prefix = "sluice-test", const std::string& base = "");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path);
-void WriteFile(const std::string& path, std::string_view content);
-std::string Gzip(std::string_view content);
-std::string Zstd(std::string_view content);
-// Regular files under `dir`, recursively, as paths relative to it, sorted.
-std::vector<std::string> ListFiles(const std::string& dir);
-// Size of a file, or -1 when it does not exist.
-int64_t FileSize(const std::string& path);
-
-struct RunOptions {
-  std::string cwd;                                         // default: the test's cwd
-  std::vector<std::pair<std::string, std::string>> env;    // added to (or replacing in) the environment
-  bool keep_sluice_config_env = false;                     // else SLUICE_CONFIG is removed
-  std::chrono::milliseconds timeout = std::chrono::seconds(120);
-};
-
-struct RunResult {
-  int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;      // the signal that ended it, if any
-  bool timed_out = false;
-  std::string out;
-  std::string err;
-  std::string Describe() const;  // for failure messages
-};
-
-// A child process whose stdout and stderr go to files.
-class ChildProcess {
- public:
-  ChildProcess(const std::vector<std::string>& argv, const RunOptions& options);
-  ~ChildProcess();  // kills and reaps a child still running
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // Reaps the child if it has exited; true while it runs.
-  bool Running();
-  void Kill(int signal);
-  // SIGSTOP, then waits (20 s at most) until every thread has stopped:
-  // kill() returns before they do, and a thread running on another core goes
-  // on until it takes the signal. False if they did not all stop.
-  bool Freeze();
-  void Thaw();  // SIGCONT
-  // Waits up to `timeout` (then kills it with SIGKILL and sets timed_out).
-  RunResult Wait(std::chrono::milliseconds timeout);
-  // What the child has written so far.
-  std::string Stdout() const;
-  std::string Stderr() const;
-
- private:
-  bool Reap(bool block);
-  pid_t pid_ = -1;
-  int status_ = 0;
-  bool reaped_ = false;
-  TempDir io_;
-};
-
-
-RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 // One cell read back from SQLite.
 struct Cell {

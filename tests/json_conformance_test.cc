@@ -11,15 +11,12 @@
 #include <map>
 
 #include "cli_harness.h"
+#include "testing/json_corpus.h"
 
 namespace sluice::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string CorpusDir() {
-  return (fs::path(SourceDir()) / "../shared/testdata/json-test-suite/test_parsing").lexically_normal().string();
-}
 
 // A second event type without flatten, whose paths go into nested values, so
 // the merge's extractor reads every landed corpus object.
@@ -60,13 +57,12 @@ Expectation Classify(const fs::path& path) {
 
 TEST(JsonConformance, NFilesNeverLandYObjectsLandOnceAndNothingCrashes) {
   std::vector<Expectation> corpus;
-  for (const auto& entry : fs::directory_iterator(CorpusDir())) corpus.push_back(Classify(entry.path()));
-  std::sort(corpus.begin(), corpus.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  ASSERT_GT(corpus.size(), 300u) << CorpusDir();
+  for (const auto& path : JsonCorpusFiles()) corpus.push_back(Classify(path));  // sorted by name
+  ASSERT_GT(corpus.size(), 300u) << JsonCorpusDir();
 
   Workspace ws(AccountingConfigYaml() + kDocEvent);
   std::vector<std::string> paths;
-  for (const auto& e : corpus) paths.push_back(CorpusDir() + "/" + e.name);
+  for (const auto& e : corpus) paths.push_back(JsonCorpusDir() + "/" + e.name);
   for (const std::string type : {"Accounting", "Doc"}) {
     std::vector<std::string> args = {"load", "--type", type};
     args.insert(args.end(), paths.begin(), paths.end());

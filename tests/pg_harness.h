@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "cli_harness.h"
+#include "testing/pg_test_cluster.h"  // PgDsn, UniqueSchemaName
 
 typedef struct pg_conn PGconn;
 
@@ -43,10 +44,6 @@ Backend TestBackend();
 bool OnPostgres();
 const char* BackendName(Backend backend);  // "sqlite" or "postgres", as in sluice.yaml
 
-// $SLUICE_TEST_PG_DSN, else the first line of $SLUICE_TEST_PG_DIR/dsn; throws
-// naming what is missing (run the /pg tests through CTest so the fixture
-// starts the cluster).
-std::string PgDsn();
 // scripts/pg-cluster.sh in the source tree.
 std::string PgClusterScript();
 // Restarts the cluster in `dir` (scripts/pg-cluster.sh restart DIR MODE;
@@ -125,8 +122,6 @@ std::string MinifyJson(std::string_view json);
 // over the same lines; backend, dsn and schema are replaced, other keys kept.
 // Without one, the section is appended.
 std::string WithPostgresWarehouse(const std::string& yaml, const std::string& dsn, const std::string& schema);
-// A schema name no other workspace of this run uses: w_<pid>_<n>_<random>.
-std::string UniqueSchemaName();
 std::string QuotePgIdent(std::string_view name);
 std::string QuotePgLiteral(std::string_view text);
 

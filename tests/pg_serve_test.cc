@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "cli_harness.h"
-#include "http_client.h"
 #include "pg_harness.h"
 #include "serve_harness.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -26,8 +26,8 @@ std::string Event(int id, const std::string& version = "2026-11-20T10:00:00Z", c
                          "[" + Entry(Quote("E1"), amount) + "]");
 }
 
-HttpResponse Post(int port, const std::string& body) {
-  return HttpRequest(port, "POST", "/v1/events/Accounting", {{"Content-Type", "application/x-ndjson"}}, body);
+ClientResponse Post(int port, const std::string& body) {
+  return RequestOnce(port, "POST", "/v1/events/Accounting", {{"Content-Type", "application/x-ndjson"}}, body);
 }
 
 int64_t CountOr0(const Workspace& ws, const std::string& query) {
@@ -50,7 +50,7 @@ TEST(PgServe, RestartsAndOutagesOfPostgresWhileEventsFlowLoseNothingAndDoubleNot
     for (int next = 0; !stop; next += 5) {
       std::string body;
       for (int i = next; i < next + 5; ++i) body += Event(i) + "\n";
-      const HttpResponse r = Post(server.port(), body);
+      const ClientResponse r = Post(server.port(), body);
       // The collector never depends on the warehouse: every request gets 202.
       if (r.status == 202) acknowledged += 5;
       else ++unknown;
@@ -76,7 +76,7 @@ TEST(PgServe, RestartsAndOutagesOfPostgresWhileEventsFlowLoseNothingAndDoubleNot
   EXPECT_RUN_OK(cluster.Start());
   EXPECT_TRUE(acked_at_least(acknowledged + 200));
   // The restarts were felt: the pipeline's connection broke and it retried.
-  const HttpResponse metrics = HttpRequest(server.port(), "GET", "/metrics");
+  const ClientResponse metrics = RequestOnce(server.port(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find("sluice_pipeline_failures_total "), std::string::npos);
   EXPECT_EQ(metrics.body.find("sluice_pipeline_failures_total 0\n"), std::string::npos) << metrics.body;
   stop = true;

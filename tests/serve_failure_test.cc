@@ -24,8 +24,8 @@
 #include <thread>
 
 #include "cli_harness.h"
-#include "http_client.h"
 #include "serve_harness.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -55,10 +55,10 @@ std::string RandomPad(std::mt19937& rng, size_t n) {
 }
 
 // Posts events first_id .. first_id+count-1 as one NDJSON request.
-HttpResponse PostBatch(int port, int first_id, int count, std::mt19937& rng, size_t pad_bytes) {
+ClientResponse PostBatch(int port, int first_id, int count, std::mt19937& rng, size_t pad_bytes) {
   std::string body;
   for (int k = 0; k < count; ++k) body += Event(first_id + k, pad_bytes ? RandomPad(rng, pad_bytes) : "") + "\n";
-  return HttpRequest(port, "POST", "/v1/events/Accounting", {{"Content-Type", "application/x-ndjson"}}, body);
+  return RequestOnce(port, "POST", "/v1/events/Accounting", {{"Content-Type", "application/x-ndjson"}}, body);
 }
 
 std::string ReasonOf(const std::string& body) {
@@ -140,14 +140,14 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
   const int port = server->port();
 
   // 1. Fill the disk until the server refuses.
-  HttpResponse refused;
+  ClientResponse refused;
   int requests = 0;
   int statuses_other = 0;
   double sealed_seen = 0;
   for (; requests < kMaxRequests; ++requests) {
     const int first = next_id;
     next_id += kBatch;
-    const HttpResponse r = PostBatch(port, first, kBatch, rng, kPad);
+    const ClientResponse r = PostBatch(port, first, kBatch, rng, kPad);
     if (r.status == 202) {
       for (int k = 0; k < kBatch; ++k) acknowledged.insert(first + k);
       // Every few requests, let the sealer and the pipeline catch up, so that
@@ -155,7 +155,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
       // them, not only under the landing writer. Bounded, not required.
       if (pace && requests % 8 == 7) {
         PollUntil([&] {
-          const std::string m = HttpRequest(port, "GET", "/metrics").body;
+          const std::string m = RequestOnce(port, "GET", "/metrics").body;
           const double sealed = MetricValue(m, "sluice_landing_files_sealed_total");
           if (sealed <= sealed_seen || MetricValue(m, "sluice_loader_files_total") < sealed) return false;
           sealed_seen = sealed;
@@ -181,7 +181,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
 
   // The process is still up and answers while the disk is full.
   EXPECT_TRUE(server->process().Running()) << server->process().Stderr();
-  const HttpResponse health = HttpRequest(port, "GET", "/healthz");
+  const ClientResponse health = RequestOnce(port, "GET", "/healthz");
   EXPECT_EQ(health.status, 200) << health.body;
 
   // A few more posts while full: still refused (or accepted, if the pipeline
@@ -189,7 +189,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
   for (int i = 0; i < 5; ++i) {
     const int first = next_id;
     next_id += kBatch;
-    const HttpResponse r = PostBatch(port, first, kBatch, rng, kPad);
+    const ClientResponse r = PostBatch(port, first, kBatch, rng, kPad);
     if (r.status == 202) {
       for (int k = 0; k < kBatch; ++k) acknowledged.insert(first + k);
     } else {
@@ -208,7 +208,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
   // Bounded: both retry about every second.
   std::string metrics;
   const bool behind_failed = PollUntil([&] {
-    metrics = HttpRequest(port, "GET", "/metrics").body;
+    metrics = RequestOnce(port, "GET", "/metrics").body;
     return pace ? MetricValue(metrics, "sluice_pipeline_failures_total") > 0
                 : MetricValue(metrics, R"(sluice_landing_errors_total{stage="seal"})") > 0;
   }, 10s);
@@ -221,7 +221,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
   EXPECT_TRUE(behind_failed) << "the " << (pace ? "pipeline" : "sealer") << " did not fail within 10 s of a full disk\n"
                              << metrics << usage;
   EXPECT_GT(MetricValue(metrics, R"(sluice_landing_errors_total{stage="write"})"), 0) << metrics;
-  EXPECT_EQ(HttpRequest(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(RequestOnce(port, "GET", "/healthz").status, 200);
 
   // 2. Space returns: posts are accepted again.
   ASSERT_TRUE(Grow("64m")) << "remount: " << std::strerror(errno);
@@ -229,7 +229,7 @@ void ServeFailureDiskFull::FillThenFreeTheDisk(bool pace) {
   const bool recovered = PollUntil([&] {
     const int first = next_id;
     next_id += kBatch;
-    const HttpResponse r = PostBatch(port, first, kBatch, rng, /*pad_bytes=*/64);
+    const ClientResponse r = PostBatch(port, first, kBatch, rng, /*pad_bytes=*/64);
     if (r.status == 202) {
       for (int k = 0; k < kBatch; ++k) acknowledged.insert(first + k);
       ++accepted_after;
@@ -309,7 +309,7 @@ TEST(ServeFailureReaders, SqlAndStatusAnswerWhileAClientPostsAndDoNotStallIt) {
     std::mt19937 rng(2);
     for (int i = 0; i < kMaxRequests && !stop; ++i) {
       const int first = 1000 + i * kBatch;
-      const HttpResponse r = PostBatch(port, first, kBatch, rng, 0);
+      const ClientResponse r = PostBatch(port, first, kBatch, rng, 0);
       std::lock_guard<std::mutex> lock(mu);
       if (r.status == 202) {
         for (int k = 0; k < kBatch; ++k) acknowledged.insert(first + k);

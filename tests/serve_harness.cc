@@ -1,5 +1,7 @@
 #include "serve_harness.h"
 
+#include <signal.h>
+
 #include <regex>
 
 namespace sluice::testing {
@@ -14,6 +16,11 @@ Server::Server(const Workspace& ws) : process_({SluiceBin(), "-c", ws.config_pat
         return port_ > 0 || !process_.Running();
       },
       std::chrono::seconds(60));
+}
+
+int Stop(Server& server) {
+  server.process().Kill(SIGTERM);
+  return server.process().Wait(std::chrono::seconds(60)).exit_code;
 }
 
 }  // namespace sluice::testing

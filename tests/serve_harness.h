@@ -23,4 +23,8 @@ class Server {
   int port_ = 0;
 };
 
+// SIGTERM, then the exit code once it has exited (60 s at most; -1 when it
+// did not exit cleanly: killed, or the wait timed out).
+int Stop(Server& server);
+
 }  // namespace sluice::testing

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "cli_harness.h"
-#include "http_client.h"
 #include "serve_harness.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -31,8 +31,8 @@ std::string Event(int id, const std::string& version = "2026-11-20T10:00:00Z") {
                          "[" + Entry(Quote("E1"), "1.50") + "]");
 }
 
-HttpResponse Post(int port, const std::string& body, const std::string& type = "Accounting") {
-  return HttpRequest(port, "POST", "/v1/events/" + type, {{"Content-Type", "application/x-ndjson"}}, body);
+ClientResponse Post(int port, const std::string& body, const std::string& type = "Accounting") {
+  return RequestOnce(port, "POST", "/v1/events/" + type, {{"Content-Type", "application/x-ndjson"}}, body);
 }
 
 bool Eventually(const std::function<bool()>& predicate, std::chrono::milliseconds limit = 30s) {
@@ -105,7 +105,7 @@ TEST(Serve, RunsScheduledTasksAndMergesATypeOnItsSchedule) {
   EXPECT_EQ(count("SELECT count(*) FROM sluice_task_runs WHERE task = 'tick' AND status NOT IN ('succeeded', "
                   "'skipped')"),
             0);
-  const HttpResponse metrics = HttpRequest(server.port(), "GET", "/metrics");
+  const ClientResponse metrics = RequestOnce(server.port(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find("sluice_task_runs_total{"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("task=\"tick\""), std::string::npos) << metrics.body;
   server.process().Kill(SIGTERM);
@@ -207,7 +207,7 @@ landing:
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
   const int port = server.port();
   const auto post = [&](const std::string& target, std::vector<std::pair<std::string, std::string>> headers,
-                        const std::string& body) { return HttpRequest(port, "POST", target, headers, body); };
+                        const std::string& body) { return RequestOnce(port, "POST", target, headers, body); };
   const std::pair<std::string, std::string> ndjson{"Content-Type", "application/x-ndjson"};
   const std::pair<std::string, std::string> bearer{"Authorization", "Bearer test"};
 
@@ -218,7 +218,7 @@ landing:
   EXPECT_EQ(post("/v1/events/Accounting", {{"Content-Type", "text/plain"}, bearer}, Event(1)).status, 415);
   EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer, {"Content-Encoding", "br"}}, Event(1)).status, 415);
   EXPECT_EQ(post("/v1/events/Accounting", {ndjson, bearer}, std::string(8192, ' ')).status, 413);
-  EXPECT_EQ(HttpRequest(port, "GET", "/v1/events/Accounting", {bearer}).status, 405);
+  EXPECT_EQ(RequestOnce(port, "GET", "/v1/events/Accounting", {bearer}).status, 405);
   const auto bad = post("/v1/events/Accounting", {ndjson, bearer}, Event(2) + "\n[1]\n");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("\"line\""), std::string::npos) << bad.body;
@@ -230,9 +230,9 @@ landing:
   EXPECT_EQ(post("/v1/events/Accounting", {{"Content-Type", "application/json"}, bearer},
                  "[" + Event(7) + "," + Event(8) + "]").status, 202);
 
-  EXPECT_EQ(HttpRequest(port, "GET", "/healthz").status, 200);
-  EXPECT_EQ(HttpRequest(port, "GET", "/readyz").status, 200);
-  const auto metrics = HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(RequestOnce(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(RequestOnce(port, "GET", "/readyz").status, 200);
+  const auto metrics = RequestOnce(port, "GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   for (const char* name : {"sluice_landing_fsyncs_total", "sluice_http_requests_total", "sluice_merge_lag_rows",
                            "sluice_freshness_seconds", "sluice_http_request_duration_seconds_bucket"})

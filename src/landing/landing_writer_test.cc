@@ -1,11 +1,9 @@
 #include "landing/landing_writer.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
@@ -14,6 +12,8 @@
 #include "landing/byte_source.h"
 #include "landing/layout.h"
 #include "landing/line_reader.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -22,8 +22,6 @@ namespace fs = std::filesystem;
 class LandingWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sluice-landing-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     auto config = ParseConfig(R"(
 data_dir: data
 events:
@@ -38,7 +36,6 @@ events:
     ASSERT_TRUE(config.ok()) << config.status().message();
     config_ = std::move(config).value();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Every line of every sealed file the ready queue names.
   std::multiset<std::string> LandedLines(LandingWriter* writer) {
@@ -67,7 +64,8 @@ events:
     return done.get_future().get();
   }
 
-  std::string dir_;
+  const testing::TempDir tmp_{"sluice-landing"};
+  const std::string dir_ = tmp_.path();
   Config config_;
   MetricsRegistry metrics_;
 };
@@ -155,8 +153,7 @@ TEST_F(LandingWriterTest, FilesRollAtRollSize) {
 
 TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
   const std::string open = OpenFilePath(config_.landing_dir(), "Order", "T1", 1'700'000'000'000'000, 7);
-  fs::create_directories(fs::path(open).parent_path());
-  std::ofstream(open) << "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n{\"Id\":\"c\",\"V";
+  testing::WriteFile(open, "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n{\"Id\":\"c\",\"V");
   LandingWriter writer(config_, &metrics_);
   auto report = writer.Start();
   ASSERT_TRUE(report.ok()) << report.status().message();

@@ -2,17 +2,18 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <set>
 
 #include "landing/byte_source.h"
 #include "landing/landed_file_writer.h"
+#include "testing/compression.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -201,30 +202,11 @@ TEST(LineReader, FiftyMegabyteLineIsSkippedInBoundedMemory) {
 
 class LandingFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "sluice-landing-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string PathOf(const std::string& name) const { return dir_ + "/" + name; }
 
-  void WriteRaw(const std::string& name, const std::string& bytes) const {
-    std::ofstream out(PathOf(name), std::ios::binary);
-    out << bytes;
-  }
-  std::string ReadRaw(const std::string& name) const {
-    std::ifstream in(PathOf(name), std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
-  void WriteGzip(const std::string& name, const std::string& content) const {
-    gzFile gz = gzopen(PathOf(name).c_str(), "wb");
-    ASSERT_NE(gz, nullptr);
-    ASSERT_EQ(gzwrite(gz, content.data(), static_cast<unsigned>(content.size())), static_cast<int>(content.size()));
-    ASSERT_EQ(gzclose(gz), Z_OK);
-  }
+  void WriteRaw(const std::string& name, const std::string& bytes) const { testing::WriteFile(PathOf(name), bytes); }
+  std::string ReadRaw(const std::string& name) const { return testing::ReadFile(PathOf(name)); }
+  void WriteGzip(const std::string& name, const std::string& content) const { WriteRaw(name, testing::Gzip(content)); }
 
   void WriteZstd(const std::string& name, const std::string& content, const std::string& sub = "") const {
     LandedFileWriter w;
@@ -266,7 +248,8 @@ class LandingFiles : public ::testing::Test {
     EXPECT_NE(content.status().message().find(PathOf(name)), std::string::npos) << content.status().message();
   }
 
-  std::string dir_;
+  const testing::TempDir tmp_{"sluice-landing"};
+  const std::string dir_ = tmp_.path();
 };
 
 // NDJSON-like content that does not compress to nothing.

@@ -1,7 +1,7 @@
 // Test parts for the alerter's tests, all real: a webhook receiver on
-// 127.0.0.1 (plain or TLS) that records what it is sent and answers as told,
-// a throwaway TLS certificate, a port nobody listens on, and a capture of
-// one component's log lines.
+// 127.0.0.1 (plain or TLS, with a certificate of src/testing/) that records
+// what it is sent and answers as told, a port nobody listens on, and a
+// capture of one component's log lines.
 #pragma once
 
 #include <chrono>
@@ -16,6 +16,8 @@
 
 #include <spdlog/sinks/sink.h>
 
+#include "testing/tls_certificate.h"  // TlsFiles, MakeTestCertificate
+
 namespace sluice::testing {
 
 struct ReceivedRequest {
@@ -28,14 +30,6 @@ struct ReceivedRequest {
     return it == headers.end() ? "" : it->second;
   }
 };
-
-struct TlsFiles {
-  std::string cert, key;  // PEM; the certificate is self-signed (its own CA)
-};
-
-// A certificate for "localhost" and 127.0.0.1, made with the openssl
-// program in `dir`; nullopt if that fails.
-std::optional<TlsFiles> MakeTestCertificate(const std::string& dir);
 
 // A 127.0.0.1 port that was just free (bound, then closed): connecting to it is refused.
 int ClosedPort();

@@ -12,8 +12,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -24,6 +22,8 @@
 
 #include "base/clock.h"
 #include "tasks/alert_test_receiver.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -31,6 +31,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ClosedPort;
 using testing::LogCapture;
+using testing::ReadFile;
 using testing::WebhookReceiver;
 using Clock = std::chrono::steady_clock;
 
@@ -44,13 +45,6 @@ std::string HostName() {
   char name[256] = {};
   gethostname(name, sizeof name - 1);
   return name;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The error carries what JSON and mail must survive: quotes, a backslash,
@@ -98,12 +92,6 @@ class ScopedEnv {
 
 class AlerterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/sluice-alerter-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   static AlertsConfig Webhook(const std::string& url) {
     AlertsConfig config;
     config.webhook = url;
@@ -124,7 +112,7 @@ class AlerterTest : public ::testing::Test {
   // A sendmail program: a shell script with `body` after its #! line.
   std::string WriteSendmail(const std::string& body) {
     const std::string path = dir_ + "/sendmail";
-    std::ofstream(path) << "#!/bin/sh\n" << body;
+    testing::WriteFile(path, "#!/bin/sh\n" + body);
     chmod(path.c_str(), 0755);
     return path;
   }
@@ -141,7 +129,8 @@ class AlerterTest : public ::testing::Test {
     return metrics_.GetCounter("sluice_alerts_failed_total", "", {{"channel", channel}}).value();
   }
 
-  std::string dir_;
+  const testing::TempDir tmp_{"sluice-alerter"};
+  const std::string dir_ = tmp_.path();
   LogCapture log_{"alerts"};  // before any alerter: it outlives them
   MetricsRegistry metrics_;
 };

@@ -4,14 +4,13 @@
 #include "tasks/scheduler.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <future>
 #include <mutex>
 
 #include "base/clock.h"
 #include "tasks/alerter.h"
+#include "testing/temp_dir.h"
 #include "warehouse/backend.h"
 
 namespace sluice {
@@ -43,16 +42,11 @@ TaskSpec Task(const std::string& name, const std::string& schedule, std::vector<
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sluice-scheduler-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     warehouse_ = OpenWarehouse(WarehouseConfig(), dir_).value();
     ASSERT_TRUE(warehouse_->Prepare(Catalog{}).ok());
     store_ = &warehouse_->tasks();
   }
-  void TearDown() override {
-    scheduler_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { scheduler_.reset(); }
 
   // Outcomes per task, in order; a task without one left succeeds.
   void Script(const std::string& task, std::vector<bool> outcomes) {
@@ -90,7 +84,8 @@ class SchedulerTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  const testing::TempDir tmp_{"sluice-scheduler"};
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Warehouse> warehouse_;
   TaskStore* store_ = nullptr;
   ManualClock clock_{At(10, 0, 30)};

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
 
-#include "sources/http/http_test_util.h"
+#include "testing/files.h"
+#include "testing/json_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -17,17 +17,12 @@ namespace fs = std::filesystem;
 class MessageDecoderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("message_decoder_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "orders.proto") << R"(syntax = "proto3";
+    testing::WriteFile(dir_ / "orders.proto", R"(syntax = "proto3";
 package shop;
 message OrderCreated { string order_id = 1; string tenant = 2; int32 quantity = 3; }
 message Refund { string order_id = 1; }
-)";
+)");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Parses the catalog plus `source_yaml` (the body of sources.s.amqp).
   void Configure(const std::string& source_yaml, size_t max_event = 1 << 20) {
@@ -59,7 +54,8 @@ sources:
     return decoder_->Decode(m, &event_, &events_);
   }
 
-  fs::path dir_;
+  const testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
   Config config_;
   std::unique_ptr<MessageDecoder> decoder_;
   const EventSpec* event_ = nullptr;
@@ -185,7 +181,7 @@ TEST_F(MessageDecoderTest, BadJsonOrANonObjectIsUndecodableAndAnOversizedEventIs
 }
 
 TEST_F(MessageDecoderTest, ATypeMissingFromTheProtoFilesStopsTheSourceFromStarting) {
-  std::ofstream(dir_ / "sluice.yaml");  // Configure's parse is enough; Create must fail
+  testing::WriteFile(dir_ / "sluice.yaml", "");  // Configure's parse is enough; Create must fail
   const std::string yaml = "events:\n  Ping:\n    columns:\n      x: {path: x, type: int}\nsources:\n  s:\n    amqp:\n"
                            "      queue: q\n      format: protobuf\n      proto: {files: [orders.proto]}\n"
                            "      types: {Missing: Ping}\n";
@@ -202,9 +198,7 @@ TEST_F(MessageDecoderTest, ATypeMissingFromTheProtoFilesStopsTheSourceFromStarti
 // nothing crashes.
 TEST_F(MessageDecoderTest, ConformanceCorpusNRejectedYObjectsAcceptedNothingCrashes) {
   Configure("      queue: q\n");
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(testing::JsonCorpusDir())) files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = testing::JsonCorpusFiles();
   ASSERT_GT(files.size(), 300u);
   int y_objects = 0;
   for (const auto& file : files) {

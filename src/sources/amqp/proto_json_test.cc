@@ -6,9 +6,10 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "sources/amqp/proto_schema.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -46,16 +47,12 @@ message WithAny { google.protobuf.Any any = 1; }
 class ProtoJsonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("proto_json_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "t.proto") << kProto;
+    testing::WriteFile(dir_ / "t.proto", kProto);
     auto schema = ProtoSchema::Load({(dir_ / "t.proto").string()}, {dir_.string()});
     ASSERT_TRUE(schema.ok()) << schema.status().message();
     schema_ = std::move(*schema);
     all_ = *schema_->Find("t.All");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // JSON in (as a producer would write it) → bytes → our JSON out.
   std::string RoundTrip(const std::string& json_in, const pb::Descriptor* type = nullptr) {
@@ -67,7 +64,8 @@ class ProtoJsonTest : public ::testing::Test {
     return json;
   }
 
-  fs::path dir_;
+  const testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
   std::unique_ptr<ProtoSchema> schema_;
   const pb::Descriptor* all_ = nullptr;
 };

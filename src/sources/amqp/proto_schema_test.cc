@@ -4,7 +4,9 @@
 #include <google/protobuf/descriptor.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -13,10 +15,6 @@ namespace fs = std::filesystem;
 class ProtoSchemaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("proto_schema_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "common");
     Write("common/money.proto", R"(syntax = "proto3";
 package shop.common;
 message Money { string currency = 1; int64 cents = 2; }
@@ -43,8 +41,7 @@ package legacy;
 message Line { required string sku = 1; optional int32 quantity = 2; }
 )");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  void Write(const std::string& name, const std::string& text) { testing::WriteFile(dir_ / name, text); }
   std::string Path(const std::string& name) { return (dir_ / name).string(); }
 
   std::unique_ptr<ProtoSchema> Load(std::vector<std::string> files) {
@@ -54,7 +51,8 @@ message Line { required string sku = 1; optional int32 quantity = 2; }
     return schema.ok() ? std::move(*schema) : nullptr;
   }
 
-  fs::path dir_;
+  const testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(ProtoSchemaTest, DecodesToJsonWithOriginalNamesAndEveryScalar) {

@@ -7,14 +7,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <random>
 
 #include "sources/amqp/proto_json.h"
 #include "sources/amqp/proto_schema.h"
-#include "sources/http/http_test_util.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -59,8 +59,8 @@ class ProtoWireJsonTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const fs::path dir = dir_.path();
-    std::ofstream(dir / "w.proto") << kProto3;
-    std::ofstream(dir / "w2.proto") << kProto2;
+    testing::WriteFile(dir / "w.proto", kProto3);
+    testing::WriteFile(dir / "w2.proto", kProto2);
     auto schema = ProtoSchema::Load({(dir / "w.proto").string(), (dir / "w2.proto").string()}, {dir.string()});
     ASSERT_TRUE(schema.ok()) << schema.status().message();
     schema_ = std::move(*schema);

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "sources/http/http_test_util.h"
+#include "testing/compression.h"
 
 namespace sluice {
 namespace {
 
-using testing::GzipCompress;
-using testing::ZstdCompress;
+using testing::Gzip;
+using testing::Zstd;
 
 std::string Sample() {
   std::string s;
@@ -37,27 +37,27 @@ TEST(BodyDecoder, IdentityPassesThroughUnderTheCap) {
 }
 
 TEST(BodyDecoder, GzipRoundTripsIncludingConcatenatedMembers) {
-  std::string body = GzipCompress(Sample());
+  std::string body = Gzip(Sample());
   ASSERT_FALSE(DecodeBody(ContentEncoding::kGzip, &body, 16 << 20));
   EXPECT_EQ(body, Sample());
-  body = GzipCompress("{\"a\":1}\n") + GzipCompress("{\"b\":2}\n");
+  body = Gzip("{\"a\":1}\n") + Gzip("{\"b\":2}\n");
   ASSERT_FALSE(DecodeBody(ContentEncoding::kGzip, &body, 16 << 20));
   EXPECT_EQ(body, "{\"a\":1}\n{\"b\":2}\n");
 }
 
 TEST(BodyDecoder, ZstdRoundTripsIncludingSeveralFrames) {
-  std::string body = ZstdCompress(Sample());
+  std::string body = Zstd(Sample());
   ASSERT_FALSE(DecodeBody(ContentEncoding::kZstd, &body, 16 << 20));
   EXPECT_EQ(body, Sample());
-  body = ZstdCompress("{\"a\":1}\n") + ZstdCompress("{\"b\":2}\n");
+  body = Zstd("{\"a\":1}\n") + Zstd("{\"b\":2}\n");
   ASSERT_FALSE(DecodeBody(ContentEncoding::kZstd, &body, 16 << 20));
   EXPECT_EQ(body, "{\"a\":1}\n{\"b\":2}\n");
 }
 
 TEST(BodyDecoder, ExactlyTheCapIsAllowedOneByteMoreIsNot) {
   const std::string plain(100000, 'a');
-  for (auto [encoding, compress] : {std::pair{ContentEncoding::kGzip, &GzipCompress},
-                                    std::pair{ContentEncoding::kZstd, &ZstdCompress}}) {
+  for (auto [encoding, compress] : {std::pair{ContentEncoding::kGzip, &Gzip},
+                                    std::pair{ContentEncoding::kZstd, &Zstd}}) {
     std::string body = compress(plain);
     ASSERT_FALSE(DecodeBody(encoding, &body, plain.size()));
     EXPECT_EQ(body.size(), plain.size());
@@ -71,8 +71,8 @@ TEST(BodyDecoder, ExactlyTheCapIsAllowedOneByteMoreIsNot) {
 
 TEST(BodyDecoder, BombsStopAtTheCapWith413) {
   const std::string zeros(64u << 20, '\0');  // 64 MiB that compress to under 100 KiB
-  for (auto [encoding, compress] : {std::pair{ContentEncoding::kGzip, &GzipCompress},
-                                    std::pair{ContentEncoding::kZstd, &ZstdCompress}}) {
+  for (auto [encoding, compress] : {std::pair{ContentEncoding::kGzip, &Gzip},
+                                    std::pair{ContentEncoding::kZstd, &Zstd}}) {
     std::string body = compress(zeros);
     ASSERT_LT(body.size(), 1u << 20);
     auto error = DecodeBody(encoding, &body, 16u << 20);
@@ -82,7 +82,7 @@ TEST(BodyDecoder, BombsStopAtTheCapWith413) {
 }
 
 TEST(BodyDecoder, CorruptOrTruncatedDataIs400) {
-  const std::string gz = GzipCompress(Sample()), zs = ZstdCompress(Sample());
+  const std::string gz = Gzip(Sample()), zs = Zstd(Sample());
   for (auto [encoding, body] : std::vector<std::pair<ContentEncoding, std::string>>{
            {ContentEncoding::kGzip, gz.substr(0, gz.size() / 2)},
            {ContentEncoding::kGzip, "not gzip at all"},

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
 
-#include "sources/http/http_test_util.h"
+#include "testing/files.h"
+#include "testing/json_corpus.h"
 
 namespace sluice {
 namespace {
@@ -182,9 +182,7 @@ TEST(EventParser, DeepNestingIsAnErrorNotACrash) {
 // Every file of the conformance corpus, as an application/json body and as
 // NDJSON: n_ files are rejected, y_ objects accepted, nothing crashes.
 TEST(EventParser, ConformanceCorpusNRejectedYObjectsAcceptedNothingCrashes) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::JsonCorpusDir())) files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<std::filesystem::path> files = testing::JsonCorpusFiles();
   ASSERT_GT(files.size(), 300u);
   EventParser parser;  // one parser for all: state must not leak between bodies
   const EventSpec spec = Spec("a.b[0]");

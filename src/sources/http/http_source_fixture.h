@@ -14,10 +14,10 @@
 #include <mutex>
 #include <thread>
 
+#include "base/poll_until.h"
 #include "config/config.h"
 #include "sources/http/http_source.h"
-#include "base/poll_until.h"
-#include "sources/http/http_test_util.h"
+#include "testing/http_client.h"
 
 namespace sluice::testing {
 

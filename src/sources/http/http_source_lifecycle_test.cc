@@ -1,10 +1,11 @@
 // The HTTP source as a server: Start's refusals, TLS, concurrent clients,
 // slow and hostile clients, and the StopAccepting → Stop order that lets
 // in-flight requests finish.
-#include <cstdlib>
 #include <thread>
 
 #include "sources/http/http_source_fixture.h"
+#include "testing/temp_dir.h"
+#include "testing/tls_certificate.h"
 
 namespace sluice::testing {
 namespace {
@@ -42,33 +43,14 @@ TEST_F(HttpSourceTest, StartFailsOnAnAddressInUse) {
   EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
 }
 
-class TlsFiles {
- public:
-  TlsFiles() {
-    cert_ = dir_.path() + "/cert.pem";
-    key_ = dir_.path() + "/key.pem";
-    const std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-                                "-subj /CN=localhost -keyout " + key_ + " -out " + cert_ + " >/dev/null 2>&1";
-    ok_ = std::system(command.c_str()) == 0;
-  }
-  bool ok() const { return ok_; }
-  const std::string& cert() const { return cert_; }
-  const std::string& key() const { return key_; }
-  const std::string& dir() const { return dir_.path(); }
-
- private:
-  TempDir dir_;
-  std::string cert_, key_;
-  bool ok_ = false;
-};
-
 TEST_F(HttpSourceTest, ServesTlsWhenCertAndKeyAreSet) {
-  TlsFiles tls;
-  ASSERT_TRUE(tls.ok()) << "openssl could not make a certificate";
-  config_.http.tls_cert = tls.cert();
-  config_.http.tls_key = tls.key();
+  const TempDir dir;
+  const auto tls = MakeTestCertificate(dir.path());
+  ASSERT_TRUE(tls) << "openssl could not make a certificate";
+  config_.http.tls_cert = tls->cert;
+  config_.http.tls_key = tls->key;
   StartSource();
-  TestClient client(port(), tls.cert());
+  TestClient client(port(), tls->cert);
   ASSERT_TRUE(client.connected());
   const Headers headers = {{"X-API-Key", kAllKey}, {"Content-Type", "application/json"}};
   for (int i = 0; i < 3; ++i) {  // keep-alive over TLS too
@@ -84,10 +66,11 @@ TEST_F(HttpSourceTest, ServesTlsWhenCertAndKeyAreSet) {
 }
 
 TEST_F(HttpSourceTest, TlsFilesThatDoNotLoadFailStart) {
-  TlsFiles tls;
-  ASSERT_TRUE(tls.ok());
+  const TempDir dir;
+  const auto tls = MakeTestCertificate(dir.path());
+  ASSERT_TRUE(tls);
   for (const auto& [cert, key] : std::vector<std::pair<std::string, std::string>>{
-           {tls.dir() + "/missing.pem", tls.key()}, {tls.cert(), tls.dir() + "/missing.pem"}, {tls.key(), tls.key()}}) {
+           {dir.path() + "/missing.pem", tls->key}, {tls->cert, dir.path() + "/missing.pem"}, {tls->key, tls->key}}) {
     config_.http.tls_cert = cert;
     config_.http.tls_key = key;
     HttpSource source(config_.http, config_.catalog, &lander_, &metrics_);

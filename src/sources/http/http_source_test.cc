@@ -4,6 +4,9 @@
 #include <filesystem>
 
 #include "sources/http/http_source_fixture.h"
+#include "testing/compression.h"
+#include "testing/files.h"
+#include "testing/json_corpus.h"
 
 namespace sluice::testing {
 namespace {
@@ -104,7 +107,7 @@ TEST_F(HttpSourceTest, OversizedBodiesAndEventsAre413) {
   // Small on the wire, too large once decompressed.
   std::string lines;
   while (lines.size() <= config_.http.max_body) lines += "{\"id\":\"" + std::string(100, 'x') + "\"}\n";
-  for (auto [encoding, compress] : {std::pair{"gzip", &GzipCompress}, std::pair{"zstd", &ZstdCompress}}) {
+  for (auto [encoding, compress] : {std::pair{"gzip", &Gzip}, std::pair{"zstd", &Zstd}}) {
     r = Post("Order", compress(lines), "application/x-ndjson",
              {{"Authorization", std::string("Bearer ") + kAllKey}, {"Content-Encoding", encoding}});
     EXPECT_EQ(r->status, 413) << encoding;
@@ -132,7 +135,7 @@ TEST_F(HttpSourceTest, UnsupportedContentTypeOrEncodingIs415) {
 TEST_F(HttpSourceTest, GzipZstdAndChunkedBodiesAreAccepted) {
   StartSource();
   const std::string lines = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n";
-  for (auto [encoding, compress] : {std::pair{"gzip", &GzipCompress}, std::pair{"zstd", &ZstdCompress}}) {
+  for (auto [encoding, compress] : {std::pair{"gzip", &Gzip}, std::pair{"zstd", &Zstd}}) {
     auto r = Post("Order", compress(lines), "application/x-ndjson", {{"X-API-Key", kAllKey}, {"Content-Encoding", encoding}});
     EXPECT_EQ(r->status, 202) << encoding << " " << r->body;
   }
@@ -238,9 +241,9 @@ TEST_F(HttpSourceTest, EveryConformanceFileOverHttpNRejectedYObjectsAccepted) {
   StartSource();
   TestClient client(port());
   int n = 0, y = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(JsonCorpusDir())) {
-    const std::string name = entry.path().filename().string();
-    const std::string content = ReadFile(entry.path().string());
+  for (const auto& path : JsonCorpusFiles()) {
+    const std::string name = path.filename().string();
+    const std::string content = ReadFile(path.string());
     const size_t first = content.find_first_not_of(" \t\r\n");
     auto r = client.Send("POST", "/v1/events/Order",
                          {{"X-API-Key", kAllKey}, {"Content-Type", "application/json"}}, content);

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "pg_harness.h"
+#include "testing/pg_test_cluster.h"
 #include "warehouse/postgres/pg_binary_copy.h"
 #include "postgres/pg_conn.h"
 #include "warehouse/postgres/pg_merge_writer.h"

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "pg_harness.h"
 #include "postgres/pg_conn.h"
+#include "testing/pg_test_cluster.h"
 
 namespace sluice {
 
