@@ -46,7 +46,7 @@ struct LandingConfig {
 // A task declared under `tasks:` (tasks/task.h turns it into a TaskSpec).
 struct TaskConfig {
   std::string name;
-  std::string schedule;            // cron or interval (tasks/schedule.h); empty: only after predecessors, or by hand
+  std::string schedule;            // cron or interval (base/schedule.h); empty: only after predecessors, or by hand
   std::vector<std::string> after;  // runs when every one of these has succeeded
   std::string sql;                 // sql: inline
   std::string sql_file;            // sql_file: resolved against the config's folder, read at each run

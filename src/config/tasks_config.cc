@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "tasks/alert_webhook_url.h"  // header-only: the config checks URLs as the alerter reads them
-#include "tasks/schedule.h"
+#include "base/schedule.h"
+#include "base/webhook_url.h"  // the config checks URLs as the alerter reads them
 
 namespace sluice {
 namespace {

@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "tasks/alert_webhook_url.h"
+#include "base/webhook_url.h"
 
 namespace sluice {
 

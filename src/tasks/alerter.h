@@ -44,7 +44,6 @@
 #include "base/metrics.h"
 #include "base/status.h"
 #include "config/config.h"
-#include "tasks/alert_webhook_url.h"
 
 namespace sluice {
 
@@ -89,10 +88,6 @@ class Alerter {
   // For tests: blocks until every queue is empty and nothing is in flight;
   // false if `timeout` passes first.
   bool WaitIdle(std::chrono::milliseconds timeout);
-
-  // InvalidArgument naming the URL and what is wrong with it. Inline (see
-  // tasks/alert_webhook_url.h) so the config parser needs no link to tasks/.
-  static Status CheckWebhookUrl(std::string_view url) { return ParseWebhookUrl(url).status(); }
 
  private:
   class Impl;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "base/schedule.h"
 #include "catalog/event_spec.h"
 #include "config/config.h"
-#include "tasks/schedule.h"
 
 namespace sluice {
 

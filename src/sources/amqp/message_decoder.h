@@ -23,7 +23,7 @@
 #include "config/config.h"
 #include "landing/incoming_events.h"
 #include "sources/amqp/proto_schema.h"
-#include "sources/http/event_parser.h"
+#include "sources/common/event_parser.h"
 
 namespace sluice {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "sources/http/request_error.h"
+#include "sources/common/request_error.h"
 
 namespace sluice {
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sources/common/event_parser.h"
 #include "sources/http/body_decoder.h"
-#include "sources/http/event_parser.h"
 
 namespace sluice {
 namespace {

@@ -13,7 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "sources/http/request_error.h"
+#include "sources/common/request_error.h"
 
 namespace sluice {
 

@@ -1,4 +1,4 @@
-#include "sources/http/event_parser.h"
+#include "sources/common/event_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "tasks/schedule.h"
+#include "base/schedule.h"
 
 #include <gtest/gtest.h>
 

@@ -4,6 +4,8 @@
 // failures as this value rather than a Status because the client needs more
 // than a code: the HTTP status, a stable reason (also the label of
 // sluice_http_errors_total) and, for a bad body, where in it the problem is.
+// It sits with the event parser, which reports in it to both sources: the
+// AMQP source reads the reason to decide what becomes of a message.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,6 @@
 // A decoded request body → the events to land, each validated in full.
+// Both the HTTP and the AMQP source parse with it, so both accept exactly the
+// same events.
 //
 // Formats: application/json is one JSON object or a JSON array of objects;
 // application/x-ndjson is one object per line (blank lines skipped, CRLF
@@ -30,7 +32,7 @@
 
 #include "catalog/event_spec.h"
 #include "landing/event_lander.h"
-#include "sources/http/request_error.h"
+#include "sources/common/request_error.h"
 
 namespace simdjson::dom {
 class parser;

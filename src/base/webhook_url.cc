@@ -1,49 +1,15 @@
-// A webhook URL taken apart: http(s)://host[:port][/path][?query].
-//
-// Header-only on purpose: the config parser (src/config/, below tasks/)
-// checks `alerts.webhook` with it without linking tasks/. No I/O: the host
-// is resolved when an alert goes out.
-//
-// Refused, each with a message naming the URL and what is wrong: a scheme
-// other than http/https, no host, a port outside 1..65535, spaces or control
-// characters (they must be percent-encoded), user info (user:pass@ — sluice
-// does not send credentials taken from the URL), a non-ASCII host (write its
-// xn-- form). A fragment (#…) is never sent, as in every HTTP client.
-#pragma once
+#include "base/webhook_url.h"
 
 #include <cctype>
 #include <cstdint>
-#include <string>
-#include <string_view>
 
 #include <fmt/format.h>
 
-#include "base/status.h"
 #include "base/text.h"
 
 namespace sluice {
 
-struct WebhookUrl {
-  bool tls = false;    // https
-  std::string host;    // a name or an IP address; an IPv6 address without its brackets
-  uint16_t port = 0;   // 80 or 443 unless given
-  std::string target;  // path and query as sent in the request line; "/" at least
-
-  bool host_is_ipv6() const { return host.find(':') != std::string::npos; }
-  // The Host header: the port only when it is not the scheme's default.
-  std::string HostHeader() const {
-    std::string out = host_is_ipv6() ? "[" + host + "]" : host;
-    if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
-    return out;
-  }
-  // For logs: webhook paths often carry a secret token (Slack, Teams…), so
-  // messages name only where the request goes.
-  std::string Origin() const {
-    return fmt::format("{}://{}:{}", tls ? "https" : "http", host_is_ipv6() ? "[" + host + "]" : host, port);
-  }
-};
-
-inline Result<WebhookUrl> ParseWebhookUrl(std::string_view url) {
+Result<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   const auto bad = [url](std::string_view what) {
     return Status::InvalidArgument(fmt::format("webhook URL '{}' {}", url, what));
   };

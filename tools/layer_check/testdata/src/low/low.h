@@ -1,0 +1,2 @@
+// Lowest: includes nothing of the tree.
+#pragma once
