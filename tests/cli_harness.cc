@@ -9,7 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "pg_harness.h"
+#include "backends/postgres_test_warehouse.h"
+#include "test_warehouse.h"
 
 namespace sluice::testing {
 
@@ -84,69 +85,35 @@ std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
   return rows;
 }
 
-struct Workspace::PgReader {
-  std::mutex mu;
-  std::unique_ptr<PgConnection> connection;  // opened on first use
-};
-
 Workspace::Workspace(const std::string& config_yaml, WorkspaceOptions options) : dir_("sluice-e2e") {
-  if (OnPostgres() && !options.sqlite) {
-    pg_dsn_ = options.pg_dsn.empty() ? PgDsn() : options.pg_dsn;
-    owns_schema_ = options.pg_schema.empty();
-    pg_schema_ = owns_schema_ ? UniqueSchemaName() : options.pg_schema;
-    pg_ = std::make_unique<PgReader>();
-  }
+  const TestBackend& backend = options.sqlite ? TestBackends().front() : CurrentTestBackend();
+  warehouse_ = backend.make(data_dir(), options);
   SetConfig(config_yaml);
 }
 
-Workspace::~Workspace() {
-  if (!on_postgres()) return;
-  pg_.reset();
-  if (!owns_schema_) return;
-  try {
-    PgConnection admin(pg_dsn_, "", /*read_only=*/false);
-    admin.Exec("SET lock_timeout = '20s'; DROP SCHEMA IF EXISTS " + QuotePgIdent(pg_schema_) + " CASCADE");
-  } catch (const std::exception& e) {
-    // The cluster is thrown away after the run; a schema left behind only costs space.
-    fmt::print(stderr, "warning: could not drop schema {}: {}\n", pg_schema_, e.what());
-  }
+Workspace::~Workspace() = default;
+
+std::string Workspace::backend() const { return warehouse_->backend(); }
+
+std::string Workspace::pg_dsn() const {
+  const auto* pg = dynamic_cast<const PostgresTestWarehouse*>(warehouse_.get());
+  return pg ? pg->dsn() : "";
 }
 
-void Workspace::SetConfig(const std::string& yaml) const {
-  WriteFile(config_path(), on_postgres() ? WithPostgresWarehouse(yaml, pg_dsn_, pg_schema_) : yaml);
+std::string Workspace::pg_schema() const {
+  const auto* pg = dynamic_cast<const PostgresTestWarehouse*>(warehouse_.get());
+  return pg ? pg->schema() : "";
 }
 
-std::vector<Row> Workspace::Query(const std::string& sql) const {
-  if (!on_postgres()) return QueryDb(db_path(), sql);
-  std::lock_guard<std::mutex> lock(pg_->mu);
-  if (!pg_->connection) pg_->connection = std::make_unique<PgConnection>(pg_dsn_, pg_schema_);
-  return pg_->connection->Query(sql);
-}
+void Workspace::SetConfig(const std::string& yaml) const { WriteFile(config_path(), warehouse_->Configure(yaml)); }
 
-std::vector<std::string> Workspace::Columns(const std::string& table) const {
-  const std::string sql =
-      on_postgres() ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
-                      "table_name = " + QuotePgLiteral(table) + " ORDER BY ordinal_position"
-                    : "SELECT name FROM pragma_table_info(" + QuotePgLiteral(table) + ") ORDER BY cid";
-  std::vector<std::string> columns;
-  for (const auto& row : Query(sql)) columns.push_back(row.at(0).text);
-  return columns;
-}
+std::vector<Row> Workspace::Query(const std::string& sql) const { return warehouse_->Query(sql); }
 
-bool Workspace::HasTable(const std::string& name) const {
-  const std::string sql =
-      on_postgres() ? "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND "
-                      "table_name = " + QuotePgLiteral(name)
-                    : "SELECT count(*) FROM sqlite_master WHERE name = " + QuotePgLiteral(name);
-  return Count(sql) > 0;
-}
+std::vector<std::string> Workspace::Columns(const std::string& table) const { return warehouse_->Columns(table); }
 
-int64_t Workspace::WarehouseWriteBytes() const {
-  if (!on_postgres()) return FileSize(db_path() + "-wal");
-  return Count(
-      "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'm')");
-}
+bool Workspace::HasTable(const std::string& name) const { return warehouse_->HasTable(name); }
+
+int64_t Workspace::WarehouseWriteBytes() const { return warehouse_->WriteBytes(); }
 
 std::string Workspace::WriteInput(const std::string& name, std::string_view content) const {
   const std::string path = dir() + "/in/" + name;

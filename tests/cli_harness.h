@@ -1,8 +1,8 @@
 // What the end-to-end and crash suites share: a temporary workspace with a
 // sluice.yaml and input files, the real `sluice` binary run in it, and the
-// warehouse read back: through the SQLite C API, or through libpq when the
-// test runs against PostgreSQL (pg_harness.h: $SLUICE_TEST_BACKEND, the
-// Cell mapping that makes both read alike). The generic parts (temporary
+// warehouse read back through the backend this test process runs against
+// (test_warehouse.h: $SLUICE_TEST_BACKEND, each backend's reader in
+// tests/backends/, read back alike). The generic parts (temporary
 // folders, files, compression, child processes with a deadline, where the
 // binary and the repository are) come from the test-support library in
 // src/testing/ and are included here, so that a suite includes this one
@@ -52,22 +52,22 @@ std::string ToString(const Row& row);
 std::vector<Row> QueryDb(const std::string& db_path, const std::string& sql,
                          const std::vector<std::pair<std::string, std::string>>& attach = {});
 
-// Where a Workspace's warehouse lives on PostgreSQL; ignored on SQLite.
+// Where a Workspace's warehouse lives.
 struct WorkspaceOptions {
-  bool sqlite = false;    // SQLite even in a PostgreSQL run (to compare the two backends)
+  bool sqlite = false;    // the embedded default even in a run for another backend (to compare the two)
+  // On PostgreSQL:
   std::string pg_dsn;     // default: PgDsn(), the fixture's cluster
   std::string pg_schema;  // a schema shared with another workspace (not dropped by this one);
                           // default: a fresh one, dropped with this workspace
 };
 
-// A temporary folder holding sluice.yaml (data_dir: data) and input files.
-//
-// On PostgreSQL (OnPostgres()) the workspace's warehouse is a schema of its
-// own, w_<pid>_<n>_<salt>: sluice.yaml always points at it (SetConfig
-// rewrites or appends the warehouse section, keeping line numbers, see
-// WithPostgresWarehouse), sluice creates it, and the destructor drops it
-// (DROP SCHEMA … CASCADE). Query and friends read it through libpq with
-// search_path set to it. Query may be called from several threads.
+class TestWarehouse;  // test_warehouse.h
+
+// A temporary folder holding sluice.yaml (data_dir: data) and input files,
+// and its warehouse on the backend this test process runs against
+// (test_warehouse.h): sluice.yaml always points at it (SetConfig has the
+// backend rewrite the warehouse section, keeping line numbers), and it goes
+// with the workspace. Query may be called from several threads.
 class Workspace {
  public:
   explicit Workspace(const std::string& config_yaml = AccountingConfigYaml(), WorkspaceOptions options = {});
@@ -80,9 +80,12 @@ class Workspace {
   std::string landing_dir() const { return data_dir() + "/landing"; }
   void SetConfig(const std::string& yaml) const;
 
-  bool on_postgres() const { return !pg_schema_.empty(); }
-  const std::string& pg_dsn() const { return pg_dsn_; }        // empty on SQLite
-  const std::string& pg_schema() const { return pg_schema_; }  // empty on SQLite
+  // The backend's name, as sluice.yaml spells it; for tests of what one backend does differently.
+  std::string backend() const;
+  bool on_postgres() const { return backend() == "postgres"; }
+  // The server and schema of a PostgreSQL workspace; empty on another backend.
+  std::string pg_dsn() const;
+  std::string pg_schema() const;
 
   // Writes an input file under in/ and returns its path.
   std::string WriteInput(const std::string& name, std::string_view content) const;
@@ -111,11 +114,8 @@ class Workspace {
   int64_t WarehouseWriteBytes() const;
 
  private:
-  struct PgReader;
   TempDir dir_;
-  std::string pg_dsn_, pg_schema_;
-  bool owns_schema_ = false;
-  std::unique_ptr<PgReader> pg_;
+  std::unique_ptr<TestWarehouse> warehouse_;
 };
 
 // Counts printed by `sluice merge` for the Accounting type.

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli_harness.h"
+#include "test_warehouse.h"
 #include "pg_harness.h"
 
 namespace sluice::testing {
@@ -30,7 +31,7 @@ int64_t CountSchemas(PgConnection& db, const std::string& name) {
 }
 
 TEST(PgCluster, TheFixtureClusterHasTheSettingsTheSuitesRelyOn) {
-  ASSERT_TRUE(OnPostgres()) << "run through CTest: this suite is registered for postgres only";
+  ASSERT_EQ(CurrentTestBackend().name, "postgres") << "run through CTest: this suite is registered for postgres only";
   const std::string dsn = PgDsn();
   EXPECT_THAT(dsn, ::testing::MatchesRegex("postgresql://postgres@127\\.0\\.0\\.1:[0-9]+/postgres"));
   PgConnection db(dsn, "");

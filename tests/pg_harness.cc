@@ -58,15 +58,6 @@ std::string EntryKey(const std::string& entry) { return Trim(entry.substr(0, ent
 
 }  // namespace
 
-Backend TestBackend() {
-  const char* v = std::getenv("SLUICE_TEST_BACKEND");
-  return v != nullptr && std::string_view(v) == "postgres" ? Backend::kPostgres : Backend::kSqlite;
-}
-
-bool OnPostgres() { return TestBackend() == Backend::kPostgres; }
-
-const char* BackendName(Backend backend) { return backend == Backend::kPostgres ? "postgres" : "sqlite"; }
-
 std::string PgClusterScript() { return SourceDir() + "/scripts/pg-cluster.sh"; }
 
 RunResult RestartPgCluster(const std::string& dir, const std::string& mode) {

@@ -1,14 +1,14 @@
 // What the suites need to run against the PostgreSQL backend as well as the
-// embedded SQLite one: which backend this test process targets, the
-// throwaway cluster's DSN, the warehouse section a workspace's sluice.yaml
-// gets, and results read through libpq as the same Cells the SQLite reader
-// produces, so that one assertion holds on both backends.
+// embedded SQLite one (backends/postgres_test_warehouse.h uses it), and what
+// the PostgreSQL suites need of a server: the throwaway cluster, the
+// warehouse section a workspace's sluice.yaml gets, and results read through
+// libpq as the same Cells the SQLite reader produces, so that one assertion
+// holds on both backends.
 //
-// The backend is $SLUICE_TEST_BACKEND ("postgres"; anything else, or unset,
-// is SQLite). CTest sets it, with $SLUICE_TEST_PG_DIR (the folder of the
-// `pg` fixture's cluster, whose `dsn` file names the server), for the `/pg`
-// variants of the suites registered with `sluice_test(... BACKENDS sqlite
-// postgres)`. $SLUICE_TEST_PG_DSN, when set, names a server directly.
+// CTest sets $SLUICE_TEST_PG_DIR (the folder of the `pg` fixture's cluster,
+// whose `dsn` file names the server) for the `/pg` variants of the suites
+// and for those that read a PostgreSQL source; $SLUICE_TEST_PG_DSN, when
+// set, names a server directly (src/testing/pg_test_cluster.h).
 //
 // How PostgreSQL values become Cells (PgCell): the SQLite backend stores
 // decimals as REAL, timestamps as fixed-width text and booleans as 0/1, so
@@ -38,11 +38,6 @@
 typedef struct pg_conn PGconn;
 
 namespace sluice::testing {
-
-enum class Backend { kSqlite, kPostgres };
-Backend TestBackend();
-bool OnPostgres();
-const char* BackendName(Backend backend);  // "sqlite" or "postgres", as in sluice.yaml
 
 // scripts/pg-cluster.sh in the source tree.
 std::string PgClusterScript();

@@ -1,0 +1,37 @@
+#include "backends/sqlite_test_warehouse.h"
+
+#include "pg_harness.h"  // QuotePgLiteral: SQL string literals are the same in SQLite
+
+namespace sluice::testing {
+namespace {
+
+class SqliteTestWarehouse final : public TestWarehouse {
+ public:
+  explicit SqliteTestWarehouse(std::string db_path) : db_path_(std::move(db_path)) {}
+
+  std::string backend() const override { return "sqlite"; }
+  // The embedded warehouse is the default: a config without a warehouse section uses it.
+  std::string Configure(const std::string& yaml) const override { return yaml; }
+  std::vector<Row> Query(const std::string& sql) const override { return QueryDb(db_path_, sql); }
+  std::vector<std::string> Columns(const std::string& table) const override {
+    std::vector<std::string> columns;
+    for (const auto& row : Query("SELECT name FROM pragma_table_info(" + QuotePgLiteral(table) + ") ORDER BY cid"))
+      columns.push_back(row.at(0).text);
+    return columns;
+  }
+  bool HasTable(const std::string& name) const override {
+    return Query("SELECT count(*) FROM sqlite_master WHERE name = " + QuotePgLiteral(name)).at(0).at(0).integer > 0;
+  }
+  int64_t WriteBytes() const override { return FileSize(db_path_ + "-wal"); }
+
+ private:
+  std::string db_path_;
+};
+
+}  // namespace
+
+std::unique_ptr<TestWarehouse> MakeSqliteTestWarehouse(const std::string& data_dir, const WorkspaceOptions&) {
+  return std::make_unique<SqliteTestWarehouse>(data_dir + "/warehouse.db");
+}
+
+}  // namespace sluice::testing
