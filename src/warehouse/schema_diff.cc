@@ -50,6 +50,13 @@ std::vector<const ColumnSpec*> ColumnsToAdd(const EventSpec& event, const std::m
   return to_add;
 }
 
+Status RefusalStatus(const std::vector<std::string>& refusals) {
+  if (refusals.empty()) return Status::Ok();
+  std::string all;
+  for (const auto& r : refusals) all += (all.empty() ? "" : "\n") + r;
+  return Status::InvalidArgument(all);
+}
+
 std::string ForeignTableRefusal(const EventSpec& event) {
   return fmt::format("table '{}' of event '{}' already exists but was not created by sluice; "
                      "rename the table in the catalog or drop the existing one",

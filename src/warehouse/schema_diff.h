@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "catalog/event_spec.h"
 
 namespace sluice {
@@ -28,6 +29,9 @@ std::map<std::string, AppliedColumn> WantedColumns(const EventSpec& event);
 // columns to add, in catalog order (empty when anything was refused).
 std::vector<const ColumnSpec*> ColumnsToAdd(const EventSpec& event, const std::map<std::string, AppliedColumn>& applied,
                                             std::vector<std::string>* refusals);
+
+// The refusals, one per line, as one InvalidArgument; Ok when there are none.
+Status RefusalStatus(const std::vector<std::string>& refusals);
 
 // "table 'x' of event 'X' already exists but was not created by sluice; …"
 std::string ForeignTableRefusal(const EventSpec& event);

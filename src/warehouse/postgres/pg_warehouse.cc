@@ -126,11 +126,7 @@ Status PgWarehouse::Prepare(const Catalog& catalog) {
       RETURN_IF_ERROR(conn()->Exec(dialect_.CreateTable(table) + dialect_.CreateIndexes(table)));
     std::vector<std::string> refusals;
     for (const auto& event : catalog.events) RETURN_IF_ERROR(PrepareEvent(event, &refusals));
-    if (!refusals.empty()) {
-      std::string all;
-      for (const auto& r : refusals) all += (all.empty() ? "" : "\n") + r;
-      return Status::InvalidArgument(all);
-    }
+    RETURN_IF_ERROR(RefusalStatus(refusals));
     if (!options_.readonly_role.empty()) RETURN_IF_ERROR(GrantReadOnly(catalog));
     return Status::Ok();
   });

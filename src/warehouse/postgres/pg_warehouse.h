@@ -20,10 +20,11 @@
 #include "warehouse/postgres/pg_options.h"
 #include "warehouse/postgres/pg_session.h"
 #include "warehouse/sql/sql_bookkeeping.h"
+#include "warehouse/sql/sql_warehouse.h"
 
 namespace sluice {
 
-class PgWarehouse final : public Warehouse {
+class PgWarehouse final : public SqlWarehouse {
  public:
   // Connects to options.dsn (or $SLUICE_PG_DSN when it is empty).
   static Result<std::unique_ptr<Warehouse>> Open(PgOptions options);
@@ -34,20 +35,12 @@ class PgWarehouse final : public Warehouse {
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
-  Result<int64_t> ArrivalNow(const EventSpec& event) override { return bookkeeping_.ArrivalNow(event); }
-  Result<int64_t> DeleteMergedStagingRows(const EventSpec& event, const std::string& loaded_before) override {
-    return bookkeeping_.DeleteMergedStagingRows(event, loaded_before);
-  }
-  Result<std::vector<std::string>> FilesLoadedBefore(const EventSpec& event,
-                                                     const std::string& loaded_before) override {
-    return bookkeeping_.FilesLoadedBefore(event, loaded_before);
-  }
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
-  TaskStore& tasks() override { return bookkeeping_.tasks(); }
-  CorrectionStore& corrections() override { return bookkeeping_.corrections(); }
-  LoadErrorStore& load_errors() override { return bookkeeping_.load_errors(); }
+
+ protected:
+  SqlBookkeeping& bookkeeping() override { return bookkeeping_; }
 
  private:
   PgWarehouse(std::unique_ptr<PgSession> session, PgOptions options)

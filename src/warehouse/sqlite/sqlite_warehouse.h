@@ -10,13 +10,14 @@
 
 #include "warehouse/backend.h"
 #include "warehouse/sql/sql_bookkeeping.h"
+#include "warehouse/sql/sql_warehouse.h"
 #include "warehouse/sqlite/sqlite_db.h"
 #include "warehouse/sqlite/sqlite_dialect.h"
 #include "warehouse/sqlite/sqlite_session.h"
 
 namespace sluice {
 
-class SqliteWarehouse final : public Warehouse {
+class SqliteWarehouse final : public SqlWarehouse {
  public:
   // The warehouse file of a data folder.
   static std::string PathIn(const std::string& data_dir) { return data_dir + "/warehouse.db"; }
@@ -31,20 +32,12 @@ class SqliteWarehouse final : public Warehouse {
   Result<std::unique_ptr<StagingLoad>> BeginLoad(const EventSpec& event, std::string source,
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
-  Result<int64_t> ArrivalNow(const EventSpec& event) override { return bookkeeping_.ArrivalNow(event); }
-  Result<int64_t> DeleteMergedStagingRows(const EventSpec& event, const std::string& loaded_before) override {
-    return bookkeeping_.DeleteMergedStagingRows(event, loaded_before);
-  }
-  Result<std::vector<std::string>> FilesLoadedBefore(const EventSpec& event,
-                                                     const std::string& loaded_before) override {
-    return bookkeeping_.FilesLoadedBefore(event, loaded_before);
-  }
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
-  TaskStore& tasks() override { return bookkeeping_.tasks(); }
-  CorrectionStore& corrections() override { return bookkeeping_.corrections(); }
-  LoadErrorStore& load_errors() override { return bookkeeping_.load_errors(); }
+
+ protected:
+  SqlBookkeeping& bookkeeping() override { return bookkeeping_; }
 
  private:
   explicit SqliteWarehouse(SqliteDb db) : db_(std::move(db)) {}
