@@ -41,13 +41,14 @@ int RunServe(const GlobalOptions& global) {
   auto log = Log("serve");
 
   MetricsRegistry metrics;
-  LandingWriter landing(config, &metrics);
+  Env* env = Env::Default();
+  LandingWriter landing(env, config.landing, LandingFoldersOf(config), &metrics);
   auto recovered = landing.Start();
   if (!recovered.ok()) return ReportError(recovered.status().WithContext("recovering the landing zone"));
   if (recovered->files_sealed > 0)
     log->info("recovery sealed {} open files left by the last run", recovered->files_sealed);
 
-  Pipeline pipeline(config, session->warehouse.get(), &landing, &metrics);
+  Pipeline pipeline(config, env, session->warehouse.get(), &landing, &metrics);
   landing.SetSealedListener([&pipeline] { pipeline.Wake(); });
   pipeline.Start();
 

@@ -46,7 +46,7 @@ events:
     auto ready = writer->ready_queue()->List();
     EXPECT_TRUE(ready.ok());
     for (const auto& f : *ready) {
-      auto source = OpenByteSource(config_.data_dir + "/" + f.landed_as);
+      auto source = OpenByteSource(Env::Default(), config_.data_dir + "/" + f.landed_as);
       EXPECT_TRUE(source.ok()) << f.landed_as;
       LineReader reader(std::move(source).value());
       Line line;
@@ -73,7 +73,7 @@ events:
 };
 
 TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   std::vector<std::thread> clients;
   std::atomic<int> acknowledged{0};
@@ -102,7 +102,7 @@ TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
 }
 
 TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   // Queue many requests without waiting, then wait for all.
   std::vector<std::future<Status>> results;
@@ -123,7 +123,7 @@ TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
 TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) {
   // 20 tenants in one request: 20 open files synced in one batch, more than
   // the flusher and its helper threads, so helpers take several files each.
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   std::vector<IncomingEvent> events;
   for (int t = 0; t < 20; ++t) events.push_back({fmt::format("T{}", t), fmt::format(R"({{"Id":"{}","V":1}})", t)});
@@ -142,7 +142,7 @@ TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) 
 
 TEST_F(LandingWriterTest, FilesRollAtRollSize) {
   config_.landing.roll_size = 200;
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   for (int r = 0; r < 20; ++r)
     ASSERT_TRUE(LandAndWait(&writer, {{"T1", fmt::format(R"({{"Id":"{:020}","V":1}})", r)}}).ok());
@@ -157,7 +157,7 @@ TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
   const std::string open = OpenFilePath(config_.landing_dir(), "Order", "T1", 1'700'000'000'000'000, 7);
   fs::create_directories(fs::path(open).parent_path());
   std::ofstream(open) << "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n{\"Id\":\"c\",\"V";
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   auto report = writer.Start();
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(report->files_sealed, 1);
@@ -171,7 +171,7 @@ TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
 }
 
 TEST_F(LandingWriterTest, AfterStopEventsAreRefusedAsUnavailable) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   writer.Stop();
   EXPECT_FALSE(writer.Ready());

@@ -103,8 +103,8 @@ class Batch {
   int64_t rows() const { return rows_; }
 
   // Loads every file of the batch, then starts the next one.
-  Status Load(const Config& config, Warehouse* warehouse, BackfillReport* report) {
-    Loader loader(config, warehouse);
+  Status Load(Env* env, const Config& config, Warehouse* warehouse, BackfillReport* report) {
+    Loader loader(env, LandingFoldersOf(config), warehouse);
     for (auto& [type, file] : files_) {
       file.out->close();
       if (!*file.out) return Status::IOError(fmt::format("cannot write '{}'", file.path));
@@ -173,7 +173,8 @@ Status Validate(const Config& config, const BackfillRequest& r) {
 
 }  // namespace
 
-Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse, const BackfillRequest& request) {
+Result<BackfillReport> RunPgBackfill(Env* env, const Config& config, Warehouse* warehouse,
+                                     const BackfillRequest& request) {
   RETURN_IF_ERROR(Validate(config, request));
   const auto started = Clock::now();
   ASSIGN_OR_RETURN(auto source, PgConnection::Connect(request.dsn));
@@ -238,7 +239,7 @@ Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse,
   std::optional<std::string> batch_cursor;  // the cursor value of the batch's last row
   const int64_t rows_before = saved.rows;   // read by the runs this one resumes
   const auto finish_batch = [&]() -> Status {
-    RETURN_IF_ERROR(batch.Load(config, warehouse, &report));
+    RETURN_IF_ERROR(batch.Load(env, config, warehouse, &report));
     if (cursor_column < 0 || !batch_cursor) return Status::Ok();
     saved.cursor = *batch_cursor;
     saved.rows = rows_before + report.rows;
