@@ -63,14 +63,13 @@ int RunServe(const GlobalOptions& global) {
   TaskStore task_store(task_warehouse->get());
   std::unique_ptr<Alerter> alerter;
   if (!config.alerts.webhook.empty() || !config.alerts.email_to.empty())
-    alerter = std::make_unique<Alerter>(config.alerts, &metrics);
-  SystemClock clock;
+    alerter = std::make_unique<Alerter>(config.alerts, env, &metrics);
   Scheduler scheduler(
       TasksOf(config), &task_store,
-      [&config](const TaskSpec& task, int64_t now) { return RunTaskOnce(config, task, now); },
+      [&config, env](const TaskSpec& task, int64_t now) { return RunTaskOnce(env, config, task, now); },
       alerter ? Scheduler::SendAlert([&alerter](Alert alert) { alerter->Send(std::move(alert)); })
               : Scheduler::SendAlert(),
-      &clock, &metrics);
+      env, &metrics);
   scheduler.Start();
 
   std::vector<std::unique_ptr<AmqpSource>> amqp;

@@ -60,7 +60,7 @@ struct BackfillReport {
 
 // InvalidArgument for bad options (naming the source's columns when a
 // column is unknown); Unavailable when the source cannot be reached. Landed
-// files are written through `env`.
+// files are written, and time read, through `env`.
 Result<BackfillReport> RunPgBackfill(Env* env, const Config& config, Warehouse* warehouse,
                                      const BackfillRequest& request);
 
