@@ -110,7 +110,7 @@ void RunCase(uint64_t seed, Coverage* coverage) {
   ASSERT_TRUE(warehouse->Prepare(config->catalog).ok());
   const EventSpec* event = config->catalog.Find("Accounting");
   ASSERT_NE(event, nullptr);
-  Loader loader(*config, warehouse.get());
+  Loader loader(Env::Default(), LandingFoldersOf(*config), warehouse.get());
 
   // Split the lines into files at random points (empty files included).
   std::vector<size_t> cuts = {0, lines.size()};

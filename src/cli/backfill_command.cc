@@ -21,7 +21,7 @@ int RunBackfill(const GlobalOptions& global, BackfillOptions o) {
   auto session = OpenSession(global, &exit_code);
   if (!session) return exit_code;
   o.request.progress = isatty(STDERR_FILENO) != 0;
-  auto report = RunPgBackfill(session->config, session->warehouse.get(), o.request);
+  auto report = RunPgBackfill(Env::Default(), session->config, session->warehouse.get(), o.request);
   if (!report.ok())
     return ReportError(report.status().WithContext("backfill"),
                        report.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure);

@@ -40,7 +40,7 @@ int RunLoad(const GlobalOptions& global, const std::string& type, const std::vec
   const EventSpec* forced = nullptr;
   if (!type.empty() && !(forced = FindEventOrReport(session->config.catalog, type))) return kExitUsage;
 
-  Loader loader(session->config, session->warehouse.get());
+  Loader loader(Env::Default(), LandingFoldersOf(session->config), session->warehouse.get());
   int64_t total_rows = 0, total_errors = 0;
   for (const auto& file : files) {
     const EventSpec* event = forced ? forced : InferEvent(session->config.catalog, file);

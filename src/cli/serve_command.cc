@@ -41,13 +41,14 @@ int RunServe(const GlobalOptions& global) {
   auto log = Log("serve");
 
   MetricsRegistry metrics;
-  LandingWriter landing(config, &metrics);
+  Env* env = Env::Default();
+  LandingWriter landing(env, config.landing, LandingFoldersOf(config), &metrics);
   auto recovered = landing.Start();
   if (!recovered.ok()) return ReportError(recovered.status().WithContext("recovering the landing zone"));
   if (recovered->files_sealed > 0)
     log->info("recovery sealed {} open files left by the last run", recovered->files_sealed);
 
-  Pipeline pipeline(config, session->warehouse.get(), &landing, &metrics);
+  Pipeline pipeline(config, env, session->warehouse.get(), &landing, &metrics);
   landing.SetSealedListener([&pipeline] { pipeline.Wake(); });
   pipeline.Start();
 
@@ -61,14 +62,13 @@ int RunServe(const GlobalOptions& global) {
   }
   std::unique_ptr<Alerter> alerter;
   if (!config.alerts.webhook.empty() || !config.alerts.email_to.empty())
-    alerter = std::make_unique<Alerter>(config.alerts, &metrics);
-  SystemClock clock;
+    alerter = std::make_unique<Alerter>(config.alerts, env, &metrics);
   Scheduler scheduler(
       TasksOf(config), &(*task_warehouse)->tasks(),
-      [&config](const TaskSpec& task, int64_t now) { return RunTaskOnce(config, task, now); },
+      [&config, env](const TaskSpec& task, int64_t now) { return RunTaskOnce(env, config, task, now); },
       alerter ? Scheduler::SendAlert([&alerter](Alert alert) { alerter->Send(std::move(alert)); })
               : Scheduler::SendAlert(),
-      &clock, &metrics);
+      env, &metrics);
   scheduler.Start();
 
   std::vector<std::unique_ptr<AmqpSource>> amqp;

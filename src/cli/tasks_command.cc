@@ -71,7 +71,7 @@ int History(TaskStore* store, const std::string& task, int limit, const std::str
 // scheduler's), and records the run like the scheduler does.
 int RunNow(Session* session, const TaskSpec& task, TaskStore* store) {
   const int64_t started = NowMicros();
-  const TaskOutcome outcome = RunTaskOnce(session->config, task, started);
+  const TaskOutcome outcome = RunTaskOnce(Env::Default(), session->config, task, started);
   TaskRun run;
   run.task = task.name;
   run.scheduled_for_micros = started;

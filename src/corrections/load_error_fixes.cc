@@ -85,7 +85,7 @@ Result<int64_t> ReplayLoadErrorFixes(const Config& config, Warehouse* warehouse,
     for (const auto& fix : fixes) out << fix.payload << "\n";
     if (!out.flush()) return Status::IOError(fmt::format("cannot write '{}'", path));
   }
-  Loader loader(config, warehouse);
+  Loader loader(Env::Default(), LandingFoldersOf(config), warehouse);
   auto loaded = loader.LoadFile(event, path);
   std::filesystem::remove(path, ec);
   RETURN_IF_ERROR(loaded.status());

@@ -1,51 +1,27 @@
 #include "landing/byte_source.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <vector>
 
 namespace sluice {
 namespace {
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() { if (fd_ >= 0) ::close(fd_); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-Result<size_t> ReadFd(int fd, const std::string& path, char* buf, size_t n) {
-  while (true) {
-    const ssize_t got = ::read(fd, buf, n);
-    if (got >= 0) return static_cast<size_t>(got);
-    if (errno == EINTR) continue;
-    return Status::IOError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  }
-}
-
 class PlainSource final : public ByteSource {
  public:
-  PlainSource(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  Result<size_t> Read(char* buf, size_t n) override { return ReadFd(fd_.get(), path_, buf, n); }
+  explicit PlainSource(std::unique_ptr<ReadableFile> file) : file_(std::move(file)) {}
+  Result<size_t> Read(char* buf, size_t n) override { return file_->Read(buf, n); }
 
  private:
-  FileDescriptor fd_;
-  std::string path_;
+  std::unique_ptr<ReadableFile> file_;
 };
 
 class GzipSource final : public ByteSource {
  public:
-  GzipSource(int fd, std::string path) : fd_(fd), path_(std::move(path)), in_(1 << 16) {
+  explicit GzipSource(std::unique_ptr<ReadableFile> file)
+      : file_(std::move(file)), path_(file_->path()), in_(1 << 16) {
     std::memset(&zs_, 0, sizeof zs_);
     inflateInit2(&zs_, 15 + 32);  // gzip header, auto-detected
   }
@@ -56,7 +32,7 @@ class GzipSource final : public ByteSource {
     zs_.avail_out = static_cast<uInt>(n);
     while (zs_.avail_out == n) {
       if (zs_.avail_in == 0) {
-        ASSIGN_OR_RETURN(size_t got, ReadFd(fd_.get(), path_, in_.data(), in_.size()));
+        ASSIGN_OR_RETURN(size_t got, file_->Read(in_.data(), in_.size()));
         if (got == 0) {
           if (in_member_) return Status::Corruption(fmt::format("'{}': the gzip data is truncated", path_));
           break;
@@ -79,8 +55,8 @@ class GzipSource final : public ByteSource {
   }
 
  private:
-  FileDescriptor fd_;
-  std::string path_;
+  std::unique_ptr<ReadableFile> file_;
+  const std::string& path_;
   std::vector<char> in_;
   z_stream zs_;
   bool in_member_ = false;
@@ -89,15 +65,15 @@ class GzipSource final : public ByteSource {
 
 class ZstdSource final : public ByteSource {
  public:
-  ZstdSource(int fd, std::string path)
-      : fd_(fd), path_(std::move(path)), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
+  explicit ZstdSource(std::unique_ptr<ReadableFile> file)
+      : file_(std::move(file)), path_(file_->path()), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
   ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
 
   Result<size_t> Read(char* buf, size_t n) override {
     ZSTD_outBuffer out{buf, n, 0};
     while (out.pos == 0) {
       if (input_.pos == input_.size) {
-        ASSIGN_OR_RETURN(size_t got, ReadFd(fd_.get(), path_, in_.data(), in_.size()));
+        ASSIGN_OR_RETURN(size_t got, file_->Read(in_.data(), in_.size()));
         if (got == 0) {
           if (!frame_done_) return Status::Corruption(fmt::format("'{}': the zstd data is truncated", path_));
           break;
@@ -115,8 +91,8 @@ class ZstdSource final : public ByteSource {
   }
 
  private:
-  FileDescriptor fd_;
-  std::string path_;
+  std::unique_ptr<ReadableFile> file_;
+  const std::string& path_;
   std::vector<char> in_;
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer input_{nullptr, 0, 0};
@@ -126,19 +102,15 @@ class ZstdSource final : public ByteSource {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::NotFound(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+Result<std::unique_ptr<ByteSource>> OpenByteSource(Env* env, const std::string& path) {
+  ASSIGN_OR_RETURN(auto file, env->OpenReadable(path));
   unsigned char magic[4] = {0, 0, 0, 0};
-  const ssize_t got = ::pread(fd, magic, sizeof magic, 0);
-  if (got < 0) {
-    ::close(fd);
-    return Status::IOError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  }
-  if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return std::unique_ptr<ByteSource>(new GzipSource(fd, path));
+  ASSIGN_OR_RETURN(const size_t got, file->ReadAt(0, reinterpret_cast<char*>(magic), sizeof magic));
+  if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+    return std::unique_ptr<ByteSource>(new GzipSource(std::move(file)));
   if (got == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-    return std::unique_ptr<ByteSource>(new ZstdSource(fd, path));
-  return std::unique_ptr<ByteSource>(new PlainSource(fd, path));
+    return std::unique_ptr<ByteSource>(new ZstdSource(std::move(file)));
+  return std::unique_ptr<ByteSource>(new PlainSource(std::move(file)));
 }
 
 }  // namespace sluice

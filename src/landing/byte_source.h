@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace sluice {
@@ -22,6 +23,7 @@ class ByteSource {
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
 };
 
-Result<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path);
+// NotFound if there is no such file.
+Result<std::unique_ptr<ByteSource>> OpenByteSource(Env* env, const std::string& path);
 
 }  // namespace sluice

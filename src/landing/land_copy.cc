@@ -10,8 +10,8 @@ namespace sluice {
 namespace {
 
 template <typename Fn>
-Result<CopiedContent> StreamContent(const std::string& path, Fn&& fn) {
-  ASSIGN_OR_RETURN(auto source, OpenByteSource(path));
+Result<CopiedContent> StreamContent(Env* env, const std::string& path, Fn&& fn) {
+  ASSIGN_OR_RETURN(auto source, OpenByteSource(env, path));
   XXH3_state_t* state = XXH3_createState();
   XXH3_128bits_reset(state);
   std::vector<char> buf(1 << 20);
@@ -38,12 +38,12 @@ Result<CopiedContent> StreamContent(const std::string& path, Fn&& fn) {
 
 }  // namespace
 
-Result<CopiedContent> CopyIntoLanding(const std::string& path, LandedFileWriter* writer) {
-  return StreamContent(path, [&](const char* data, size_t n) { return writer->Write(std::string_view(data, n)); });
+Result<CopiedContent> CopyIntoLanding(Env* env, const std::string& path, LandedFileWriter* writer) {
+  return StreamContent(env, path, [&](const char* data, size_t n) { return writer->Write(std::string_view(data, n)); });
 }
 
-Result<std::string> ContentChecksum(const std::string& path) {
-  ASSIGN_OR_RETURN(CopiedContent copied, StreamContent(path, [](const char*, size_t) { return Status::Ok(); }));
+Result<std::string> ContentChecksum(Env* env, const std::string& path) {
+  ASSIGN_OR_RETURN(CopiedContent copied, StreamContent(env, path, [](const char*, size_t) { return Status::Ok(); }));
   return copied.checksum;
 }
 

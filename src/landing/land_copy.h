@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "landing/landed_file_writer.h"
 
@@ -17,9 +18,9 @@ struct CopiedContent {
 
 // Streams the (possibly compressed) file at `path` into `writer`; the caller
 // then Finish()es or Abort()s the writer.
-Result<CopiedContent> CopyIntoLanding(const std::string& path, LandedFileWriter* writer);
+Result<CopiedContent> CopyIntoLanding(Env* env, const std::string& path, LandedFileWriter* writer);
 
 // The checksum alone, without writing anything.
-Result<std::string> ContentChecksum(const std::string& path);
+Result<std::string> ContentChecksum(Env* env, const std::string& path);
 
 }  // namespace sluice

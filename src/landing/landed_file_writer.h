@@ -1,24 +1,28 @@
 // Writes a file into the landing zone atomically and durably.
 //
 // Content is zstd-compressed into a hidden temporary file beside the target;
-// Finish() flushes, fdatasyncs, renames it into place and fsyncs the folder,
-// so a landed file is either absent or complete and on disk. A writer that
-// is destroyed unfinished removes its temporary file.
+// Finish() fdatasyncs it, renames it into place and syncs the folder, so a
+// landed file is either absent or complete and on disk. The folder is
+// created durably if missing. A writer that is destroyed unfinished removes
+// its temporary file.
 #pragma once
 
 #include <zstd.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace sluice {
 
 class LandedFileWriter {
  public:
-  LandedFileWriter() = default;
+  // `env` must outlive the writer.
+  explicit LandedFileWriter(Env* env) : env_(env) {}
   LandedFileWriter(const LandedFileWriter&) = delete;
   LandedFileWriter& operator=(const LandedFileWriter&) = delete;
   ~LandedFileWriter();
@@ -34,14 +38,12 @@ class LandedFileWriter {
  private:
   Status WriteOut(ZSTD_EndDirective mode, std::string_view data);
 
+  Env* const env_;
   std::string dir_;
   std::string temp_path_;
-  int fd_ = -1;
+  std::unique_ptr<WritableFile> file_;
   ZSTD_CCtx* cctx_ = nullptr;
   std::vector<char> out_;
 };
-
-// fsyncs a folder, so a rename or create inside it survives a crash.
-Status SyncDir(const std::string& dir);
 
 }  // namespace sluice

@@ -1,22 +1,13 @@
 #include "landing/landing_writer.h"
 
-#include <fcntl.h>
-#include <limits.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <future>
 #include <system_error>
 
-#include "base/clock.h"
 #include "base/log.h"
 #include "base/thread_name.h"
-#include "landing/landed_file_writer.h"
-#include "landing/layout.h"
 
 namespace sluice {
 namespace fs = std::filesystem;
@@ -26,18 +17,18 @@ constexpr int64_t kMicrosPerDay = 86'400'000'000;
 constexpr int64_t kSealRetryMicros = 1'000'000;
 constexpr size_t kMaxSyncHelpers = 7;  // with the flusher, up to 8 files synced at once
 
-Status LandingError(const std::string& what, int err) {
-  return Status::Unavailable(fmt::format("cannot land events: {} ({})", what,
-                                         err == ENOSPC ? "disk full" : std::strerror(err)));
-}
+// Whatever went wrong, the client may try again: Unavailable.
+Status LandingError(const Status& cause) { return Status::Unavailable("cannot land events: " + cause.message()); }
 }  // namespace
 
-LandingWriter::LandingWriter(const Config& config, MetricsRegistry* metrics)
-    : config_(config),
-      landing_dir_(config.landing_dir()),
-      queue_(landing_dir_ + "/" + std::string(kReadyFolder)),
-      sealer_(config.data_dir, landing_dir_, &queue_),
-      next_seq_(static_cast<uint64_t>(NowMicros())),  // unique across restarts
+LandingWriter::LandingWriter(Env* env, const LandingConfig& config, LandingFolders folders,
+                             MetricsRegistry* metrics)
+    : env_(env),
+      config_(config),
+      folders_(std::move(folders)),
+      queue_(env, folders_.landing_dir + "/" + std::string(kReadyFolder)),
+      sealer_(env, folders_, &queue_),
+      next_seq_(static_cast<uint64_t>(env->NowMicros())),  // unique across restarts
       fsyncs_(metrics->GetCounter("sluice_landing_fsyncs_total", "fdatasync calls on open landing files")),
       sealed_(metrics->GetCounter("sluice_landing_files_sealed_total", "landing files sealed")),
       landed_bytes_(metrics->GetCounter("sluice_landing_bytes_total", "event bytes made durable")),
@@ -62,13 +53,13 @@ Result<RecoveryReport> LandingWriter::Start() {
 
 bool LandingWriter::Ready() const {
   std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(mu_));
-  return !stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.landing.max_backlog);
+  return !stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.max_backlog);
 }
 
 void LandingWriter::Land(const EventSpec& event, IncomingEvents events, LandedCallback done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.landing.max_backlog)) {
+    if (!stopping_ && backlog_bytes_.load() < static_cast<int64_t>(config_.max_backlog)) {
       pending_.push_back({event.name, std::move(events), std::move(done)});
       flush_cv_.notify_one();
       return;
@@ -99,15 +90,16 @@ void LandingWriter::Stop() {
 
 void LandingWriter::FlushLoop() {
   NameThisThread("land-flush");
-  int64_t next_roll = NowMicros() + config_.landing.roll_interval_micros;
+  int64_t next_roll = env_->NowMicros() + config_.roll_interval_micros;
   int64_t applied_seal_before = 0;
   while (true) {
     std::vector<Pending> batch;
     bool stopping;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      const auto deadline = std::chrono::system_clock::time_point(std::chrono::microseconds(next_roll));
-      flush_cv_.wait_until(lock, deadline, [&] {
+      // A wait for a while, not until a time: the Env's clock need not be the system's.
+      const auto until_roll = std::chrono::microseconds(std::max<int64_t>(0, next_roll - env_->NowMicros()));
+      flush_cv_.wait_for(lock, until_roll, [&] {
         return stopping_ || !pending_.empty() || seal_opened_before_ != applied_seal_before;
       });
       batch.swap(pending_);
@@ -115,7 +107,7 @@ void LandingWriter::FlushLoop() {
       applied_seal_before = seal_opened_before_;
     }
     if (!batch.empty()) FlushBatch(&batch);
-    next_roll = RollDue(NowMicros(), stopping, applied_seal_before);
+    next_roll = RollDue(env_->NowMicros(), stopping, applied_seal_before);
     if (stopping) {
       std::lock_guard<std::mutex> lock(mu_);
       if (pending_.empty()) {
@@ -133,60 +125,40 @@ Result<LandingWriter::OpenFile*> LandingWriter::FileFor(const std::string& type,
   auto it = open_.find(key);
   if (it != open_.end()) return &it->second;
   OpenFile file;
-  file.path = OpenFilePath(landing_dir_, type, tenant, now, next_seq_++);
+  file.path = OpenFilePath(folders_.landing_dir, type, tenant, now, next_seq_++);
   file.opened_micros = now;
-  const fs::path dir = fs::path(file.path).parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return LandingError("creating " + dir.string(), ec.value());
-  file.fd = ::open(file.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-  if (file.fd < 0) return LandingError("creating " + file.path, errno);
   // The new file's name, and any folder just created, must survive a crash too.
-  for (fs::path d = dir; d.string().size() >= landing_dir_.size(); d = d.parent_path()) {
-    RETURN_IF_ERROR(SyncDir(d.string()));
-    if (d.string().size() == landing_dir_.size()) break;
-  }
+  const std::string dir = fs::path(file.path).parent_path().string();
+  if (Status st = CreateDirDurably(env_, dir); !st.ok()) return LandingError(st);
+  auto created = env_->OpenWritable(file.path, WriteMode::kCreateNew);
+  if (!created.ok()) return LandingError(created.status());
+  file.file = std::move(created).value();
+  if (Status st = env_->SyncDir(dir); !st.ok()) return LandingError(st);
   return &open_.emplace(key, std::move(file)).first->second;
 }
 
 Status LandingWriter::WriteAndSync(const std::vector<OpenFile*>& files) {
-  for (OpenFile* f : files) {
-    // writev takes at most IOV_MAX pieces and may write less than asked:
-    // advance through the pieces by what it did write.
-    size_t first = 0;
-    while (first < f->pieces.size()) {
-      const int n_pieces = static_cast<int>(std::min<size_t>(f->pieces.size() - first, IOV_MAX));
-      ssize_t n = ::writev(f->fd, &f->pieces[first], n_pieces);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return LandingError("writing " + f->path, errno);
-      while (n > 0) {
-        iovec& piece = f->pieces[first];
-        const size_t used = std::min(static_cast<size_t>(n), piece.iov_len);
-        piece.iov_base = static_cast<char*>(piece.iov_base) + used;
-        piece.iov_len -= used;
-        n -= static_cast<ssize_t>(used);
-        if (piece.iov_len == 0) ++first;
-      }
-    }
-  }
+  for (OpenFile* f : files)
+    if (Status st = f->file->AppendPieces(f->pieces); !st.ok()) return LandingError(st);
   // The files are synced at the same time: the file system commits its
   // journal once for all of them, so a batch touching three event types
   // waits about one fdatasync, not three in a row. The flusher syncs the
   // first file; long-lived helpers (a thread per batch would cost more than
   // the sync) sync the others. When no helper thread can be started,
   // a file is synced here, in turn.
-  auto sync = [](int fd) { return ::fdatasync(fd) == 0 ? 0 : errno; };
-  std::vector<std::future<int>> others;
+  auto sync = [](WritableFile* file) { return file->Sync(); };
+  std::vector<std::future<Status>> others;
   for (size_t i = 1; i < files.size(); ++i) {
+    WritableFile* file = files[i]->file.get();
     if (WorkerThread* helper = SyncHelper(i - 1))
-      others.push_back(helper->Submit([sync, fd = files[i]->fd] { return sync(fd); }));
+      others.push_back(helper->Submit([sync, file] { return sync(file); }));
     else
-      others.push_back(std::async(std::launch::deferred, sync, files[i]->fd));
+      others.push_back(std::async(std::launch::deferred, sync, file));
   }
   Status status;
   for (size_t i = 0; i < files.size(); ++i) {
-    const int err = i == 0 ? sync(files[0]->fd) : others[i - 1].get();
-    if (err != 0 && status.ok()) status = LandingError("syncing " + files[i]->path, err);
+    const Status synced = i == 0 ? sync(files[0]->file.get()) : others[i - 1].get();
+    if (!synced.ok() && status.ok()) status = LandingError(synced);
     fsyncs_.Add();
   }
   return status;
@@ -203,7 +175,7 @@ WorkerThread* LandingWriter::SyncHelper(size_t n) {
 }
 
 void LandingWriter::FlushBatch(std::vector<Pending>* batch) {
-  const int64_t now = NowMicros();
+  const int64_t now = env_->NowMicros();
   std::vector<OpenFile*> touched;
   Status status;
   uint64_t bytes = 0;
@@ -225,18 +197,18 @@ void LandingWriter::FlushBatch(std::vector<Pending>* batch) {
     if (!status.ok()) break;
   }
   if (status.ok()) {
-    const auto started = std::chrono::steady_clock::now();
+    const MonotonicTime started = env_->MonotonicNow();
     status = WriteAndSync(touched);
-    batch_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    batch_seconds_.Observe(std::chrono::duration<double>(env_->MonotonicNow() - started).count());
   }
   for (OpenFile* f : touched) {
     if (status.ok()) {
       f->synced_size += f->pending_bytes;
-    } else if (::ftruncate(f->fd, static_cast<off_t>(f->synced_size)) != 0) {
+    } else if (Status st = f->file->Truncate(f->synced_size); !st.ok()) {
       // The unsynced bytes may stay; recovery keeps only complete lines, and
       // they were never acknowledged, so at worst an event is kept that the
       // client will send again (the merge absorbs the duplicate).
-      Log("landing")->error("cannot truncate {} after a failed write: {}", f->path, std::strerror(errno));
+      Log("landing")->error("after a failed write: {}", st.message());
     }
     f->pieces.clear();
     f->pending_bytes = 0;
@@ -252,19 +224,21 @@ void LandingWriter::FlushBatch(std::vector<Pending>* batch) {
 }
 
 int64_t LandingWriter::RollDue(int64_t now, bool all, int64_t seal_opened_before) {
-  int64_t next = now + config_.landing.roll_interval_micros;
+  int64_t next = now + config_.roll_interval_micros;
   std::vector<std::string> due;
   for (auto it = open_.begin(); it != open_.end();) {
     OpenFile& f = it->second;
-    const bool expired = now - f.opened_micros >= config_.landing.roll_interval_micros ||
+    const bool expired = now - f.opened_micros >= config_.roll_interval_micros ||
                          f.opened_micros <= seal_opened_before;
-    if (all || expired || f.synced_size >= config_.landing.roll_size) {
-      ::close(f.fd);
+    if (all || expired || f.synced_size >= config_.roll_size) {
+      // Everything in it was synced: an error closing it loses nothing.
+      (void)f.file->Close();
+      // An empty file that outlives a crash is removed by the next start's recovery.
       if (f.synced_size > 0) due.push_back(f.path);
-      else ::unlink(f.path.c_str());
+      else (void)env_->RemoveFile(f.path);
       it = open_.erase(it);
     } else {
-      next = std::min(next, f.opened_micros + config_.landing.roll_interval_micros);
+      next = std::min(next, f.opened_micros + config_.roll_interval_micros);
       ++it;
     }
   }

@@ -13,6 +13,10 @@
 // roll_size and are sealed on a second thread (see sealer.h), so compression
 // never delays an acknowledgement.
 //
+// Files and time come from the Env: the open files, the sealer and the ready
+// queue do every file operation through it, and each batch costs one vectored
+// write and one fdatasync per file it touches.
+//
 // Thread-safe. Land() never blocks on I/O.
 #pragma once
 
@@ -26,14 +30,14 @@
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <sys/uio.h>
 #include <vector>
 
+#include "base/env.h"
 #include "base/metrics.h"
 #include "base/worker_thread.h"
 #include "config/config.h"
 #include "landing/event_lander.h"
+#include "landing/layout.h"
 #include "landing/ready_queue.h"
 #include "landing/sealer.h"
 
@@ -41,7 +45,8 @@ namespace sluice {
 
 class LandingWriter final : public EventLander {
  public:
-  LandingWriter(const Config& config, MetricsRegistry* metrics);
+  // `env` and `metrics` must outlive the writer.
+  LandingWriter(Env* env, const LandingConfig& config, LandingFolders folders, MetricsRegistry* metrics);
   ~LandingWriter() override;
 
   // Seals what a crash left in open files, then starts the threads.
@@ -69,7 +74,7 @@ class LandingWriter final : public EventLander {
   };
   struct OpenFile {
     std::string path;
-    int fd = -1;
+    std::unique_ptr<WritableFile> file;
     int64_t opened_micros = 0;
     uint64_t synced_size = 0;    // bytes fdatasync'd: everything acknowledged
     std::vector<iovec> pieces;   // this batch's runs, pointing into the requests' own buffers
@@ -89,8 +94,9 @@ class LandingWriter final : public EventLander {
   // Returns the next deadline.
   int64_t RollDue(int64_t now, bool all, int64_t seal_opened_before);
 
-  const Config& config_;
-  const std::string landing_dir_;
+  Env* const env_;
+  const LandingConfig config_;
+  const LandingFolders folders_;
   ReadyQueue queue_;
   Sealer sealer_;
   std::function<void()> sealed_listener_;

@@ -3,15 +3,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
+#include "base/poll_until.h"
 #include "config/config.h"
 #include "landing/byte_source.h"
 #include "landing/layout.h"
 #include "landing/line_reader.h"
+#include "testing/fault_injection_env.h"
 #include "testing/files.h"
 #include "testing/temp_dir.h"
 
@@ -43,7 +47,7 @@ events:
     auto ready = writer->ready_queue()->List();
     EXPECT_TRUE(ready.ok());
     for (const auto& f : *ready) {
-      auto source = OpenByteSource(config_.data_dir + "/" + f.landed_as);
+      auto source = OpenByteSource(Env::Default(), config_.data_dir + "/" + f.landed_as);
       EXPECT_TRUE(source.ok()) << f.landed_as;
       LineReader reader(std::move(source).value());
       Line line;
@@ -64,14 +68,65 @@ events:
     return done.get_future().get();
   }
 
+  // Files in `dir` (not below), by name, or {} if it does not exist.
+  static std::set<std::string> FilesIn(const std::string& dir) {
+    std::set<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) names.insert(e.path().filename().string());
+    return names;
+  }
+  // Every open file's content, by path.
+  std::map<std::string, std::string> OpenFiles() const {
+    std::map<std::string, std::string> files;
+    auto paths = Env::Default()->ListFilesRecursively(config_.landing_dir() + "/_open");
+    if (!paths.ok()) return files;
+    for (const std::string& path : *paths) files[path] = *ReadFileToString(Env::Default(), path);
+    return files;
+  }
+  int64_t Errors(const std::string& stage) {
+    return metrics_.GetCounter("sluice_landing_errors_total", "", {{"stage", stage}}).value();
+  }
+
+  // The batch in the middle fails at its `call` (disk full): it is not
+  // acknowledged, none of its bytes stay, and the batches around it land.
+  void ExpectABatchFailingAt(EnvCall call) {
+    faulty_.FailCall(call, config_.landing_dir() + "/_open", 2, ENOSPC);
+    LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
+    ASSERT_TRUE(writer.Start().ok());
+    ASSERT_TRUE(LandAndWait(&writer, {{"T1", R"({"Id":"a","V":1})"}, {"T1", R"({"Id":"b","V":1})"}}).ok());
+    const Status failed = LandAndWait(&writer, {{"T1", R"({"Id":"c","V":1})"}, {"T1", R"({"Id":"d","V":1})"}});
+    EXPECT_EQ(failed.code(), StatusCode::kUnavailable);
+    EXPECT_NE(failed.message().find("disk full"), std::string::npos) << failed.message();
+    EXPECT_EQ(Errors("write"), 1);
+    auto open = OpenFiles();
+    ASSERT_EQ(open.size(), 1u);
+    EXPECT_EQ(open.begin()->second, "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n");
+    ASSERT_TRUE(LandAndWait(&writer, {{"T1", R"({"Id":"e","V":1})"}}).ok());
+    writer.Stop();
+    EXPECT_EQ(LandedLines(&writer), (std::multiset<std::string>{R"({"Id":"a","V":1})", R"({"Id":"b","V":1})",
+                                                                 R"({"Id":"e","V":1})"}));
+  }
+
+  // Lands two events, asks for a seal, and waits until it has been tried
+  // `tries` times and the file is sealed.
+  void LandAndSeal(LandingWriter* writer, int64_t tries) {
+    ASSERT_TRUE(LandAndWait(writer, {{"T1", R"({"Id":"a","V":1})"}, {"T1", R"({"Id":"b","V":1})"}}).ok());
+    writer->SealOpenedBefore(faulty_.NowMicros());
+    ASSERT_TRUE(PollUntil([&] {
+      return metrics_.GetCounter("sluice_landing_files_sealed_total", "").value() == 1;
+    })) << "not sealed";
+    EXPECT_EQ(Errors("seal"), tries - 1);
+  }
+
   const testing::TempDir tmp_{"sluice-landing"};
   const std::string dir_ = tmp_.path();
   Config config_;
   MetricsRegistry metrics_;
+  FaultInjectionEnv faulty_;  // for the tests of failures
 };
 
 TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   std::vector<std::thread> clients;
   std::atomic<int> acknowledged{0};
@@ -100,7 +155,7 @@ TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
 }
 
 TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   // Queue many requests without waiting, then wait for all.
   std::vector<std::future<Status>> results;
@@ -121,7 +176,7 @@ TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
 TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) {
   // 20 tenants in one request: 20 open files synced in one batch, more than
   // the flusher and its helper threads, so helpers take several files each.
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   std::vector<IncomingEvent> events;
   for (int t = 0; t < 20; ++t) events.push_back({fmt::format("T{}", t), fmt::format(R"({{"Id":"{}","V":1}})", t)});
@@ -140,7 +195,7 @@ TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) 
 
 TEST_F(LandingWriterTest, FilesRollAtRollSize) {
   config_.landing.roll_size = 200;
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   for (int r = 0; r < 20; ++r)
     ASSERT_TRUE(LandAndWait(&writer, {{"T1", fmt::format(R"({{"Id":"{:020}","V":1}})", r)}}).ok());
@@ -154,7 +209,7 @@ TEST_F(LandingWriterTest, FilesRollAtRollSize) {
 TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
   const std::string open = OpenFilePath(config_.landing_dir(), "Order", "T1", 1'700'000'000'000'000, 7);
   testing::WriteFile(open, "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n{\"Id\":\"c\",\"V");
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   auto report = writer.Start();
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(report->files_sealed, 1);
@@ -168,12 +223,67 @@ TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
 }
 
 TEST_F(LandingWriterTest, AfterStopEventsAreRefusedAsUnavailable) {
-  LandingWriter writer(config_, &metrics_);
+  LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
   ASSERT_TRUE(writer.Start().ok());
   writer.Stop();
   EXPECT_FALSE(writer.Ready());
   Status st = LandAndWait(&writer, {{"T1", R"({"Id":"x","V":1})"}});
   EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+}
+
+// ---- failures (the fault-injection Env)
+
+TEST_F(LandingWriterTest, ABatchWhoseSyncFailsIsNotAcknowledgedAndLeavesNoBytes) {
+  ExpectABatchFailingAt(EnvCall::kSync);
+}
+
+TEST_F(LandingWriterTest, ABatchWhoseWriteFailsIsNotAcknowledgedAndLeavesNoBytes) {
+  ExpectABatchFailingAt(EnvCall::kAppend);
+}
+
+TEST_F(LandingWriterTest, ASealThatFailsMidwayIsRetriedAndSealsOnce) {
+  // The compressed copy is complete, but cannot be renamed into place.
+  faulty_.FailCall(EnvCall::kRename, config_.landing_dir() + "/Order", 1, EIO);
+  LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
+  ASSERT_TRUE(writer.Start().ok());
+  LandAndSeal(&writer, 2);
+  writer.Stop();
+  EXPECT_EQ(LandedLines(&writer), (std::multiset<std::string>{R"({"Id":"a","V":1})", R"({"Id":"b","V":1})"}));
+  auto ready = writer.ready_queue()->List();
+  ASSERT_EQ(ready->size(), 1u);
+  const std::string sealed_dir = fs::path(config_.data_dir + "/" + ready->front().landed_as).parent_path().string();
+  EXPECT_EQ(FilesIn(sealed_dir), (std::set<std::string>{fs::path(ready->front().landed_as).filename().string()}))
+      << "the failed try left its temporary file";
+  EXPECT_TRUE(OpenFiles().empty());
+}
+
+TEST_F(LandingWriterTest, AMarkerThatCannotBeWrittenFailsTheSealWhichIsRetried) {
+  const std::string ready_dir = config_.landing_dir() + "/_ready";
+  faulty_.FailCall(EnvCall::kSync, ready_dir, 1, ENOSPC);
+  LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
+  ASSERT_TRUE(writer.Start().ok());
+  LandAndSeal(&writer, 2);
+  writer.Stop();
+  EXPECT_EQ(FilesIn(ready_dir).size(), 1u) << "one marker, and no temporary one";
+  EXPECT_EQ(LandedLines(&writer), (std::multiset<std::string>{R"({"Id":"a","V":1})", R"({"Id":"b","V":1})"}));
+  EXPECT_TRUE(OpenFiles().empty());
+}
+
+TEST_F(LandingWriterTest, AReadyMarkerThatCannotBeWrittenIsNotAdded) {
+  const std::string ready_dir = config_.landing_dir() + "/_ready";
+  ReadyQueue queue(&faulty_, ready_dir);
+  faulty_.FailCall(EnvCall::kAppend, ready_dir, 1, ENOSPC);
+  const Status full = queue.Add("Order", "landing/Order/x.ndjson.zst", "c0ffee", 10);
+  EXPECT_EQ(full.code(), StatusCode::kUnavailable);
+  EXPECT_NE(full.message().find("disk full"), std::string::npos) << full.message();
+  EXPECT_TRUE(queue.List()->empty());
+  EXPECT_TRUE(FilesIn(ready_dir).empty()) << "the temporary marker was left behind";
+  ASSERT_TRUE(queue.Add("Order", "landing/Order/x.ndjson.zst", "c0ffee", 10).ok());
+  auto ready = queue.List();
+  ASSERT_EQ(ready->size(), 1u);
+  EXPECT_EQ(ready->front().landed_as, "landing/Order/x.ndjson.zst");
+  EXPECT_EQ(ready->front().checksum, "c0ffee");
+  EXPECT_EQ(ready->front().bytes, 10u);
 }
 
 }  // namespace

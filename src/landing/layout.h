@@ -14,7 +14,17 @@
 #include <string>
 #include <string_view>
 
+#include "config/config.h"
+
 namespace sluice {
+
+// Where the landing zone is. Landed files are named relative to data_dir
+// (in ready markers and the load history), so components get both.
+struct LandingFolders {
+  std::string data_dir;
+  std::string landing_dir;  // {data_dir}/landing
+};
+inline LandingFolders LandingFoldersOf(const Config& config) { return {config.data_dir, config.landing_dir()}; }
 
 inline constexpr std::string_view kLoadTenant = "_load";
 

@@ -209,7 +209,7 @@ class LandingFiles : public ::testing::Test {
   void WriteGzip(const std::string& name, const std::string& content) const { WriteRaw(name, testing::Gzip(content)); }
 
   void WriteZstd(const std::string& name, const std::string& content, const std::string& sub = "") const {
-    LandedFileWriter w;
+    LandedFileWriter w(Env::Default());
     const std::string d = sub.empty() ? dir_ : dir_ + "/" + sub;
     ASSERT_TRUE(w.Open(d).ok());
     ASSERT_TRUE(w.Write(content).ok());
@@ -219,7 +219,7 @@ class LandingFiles : public ::testing::Test {
 
   // The whole uncompressed content of a file, or the first error.
   Result<std::string> ReadAll(const std::string& name) const {
-    ASSIGN_OR_RETURN(auto source, OpenByteSource(PathOf(name)));
+    ASSIGN_OR_RETURN(auto source, OpenByteSource(Env::Default(), PathOf(name)));
     std::string out;
     std::vector<char> buf(4096);
     while (true) {
@@ -275,7 +275,7 @@ TEST_F(LandingFiles, EmptyAndTinyFilesAreReadAsIs) {
 }
 
 TEST_F(LandingFiles, MissingFileIsNotFound) {
-  auto source = OpenByteSource(PathOf("nope.ndjson"));
+  auto source = OpenByteSource(Env::Default(), PathOf("nope.ndjson"));
   ASSERT_FALSE(source.ok());
   EXPECT_EQ(source.status().code(), StatusCode::kNotFound);
   EXPECT_NE(source.status().message().find("nope.ndjson"), std::string::npos);
@@ -366,8 +366,8 @@ TEST_F(LandingFiles, CorruptZstdIsCorruptionNamingTheFile) {
 TEST_F(LandingFiles, LineReaderReadsCompressedFilesLineByLine) {
   WriteZstd("z", "a\r\nb\nlast");
   WriteGzip("g", "x\ny\n");
-  auto z = OpenByteSource(PathOf("z"));
-  auto g = OpenByteSource(PathOf("g"));
+  auto z = OpenByteSource(Env::Default(), PathOf("z"));
+  auto g = OpenByteSource(Env::Default(), PathOf("g"));
   ASSERT_TRUE(z.ok() && g.ok());
   EXPECT_EQ(Texts(ReadLines(std::move(z).value())), (Strings{"a", "b", "last"}));
   EXPECT_EQ(Texts(ReadLines(std::move(g).value())), (Strings{"x", "y"}));
@@ -375,7 +375,7 @@ TEST_F(LandingFiles, LineReaderReadsCompressedFilesLineByLine) {
 
 TEST_F(LandingFiles, WriterRoundTripsLargeContentWrittenInPieces) {
   const std::string content = SampleLines(200000);  // several MB, many zstd blocks
-  LandedFileWriter w;
+  LandedFileWriter w(Env::Default());
   ASSERT_TRUE(w.Open(dir_).ok());
   for (size_t pos = 0; pos < content.size(); pos += 7777)
     ASSERT_TRUE(w.Write(std::string_view(content).substr(pos, 7777)).ok());
@@ -387,7 +387,7 @@ TEST_F(LandingFiles, WriterRoundTripsLargeContentWrittenInPieces) {
 }
 
 TEST_F(LandingFiles, WriterFileAppearsOnlyAtFinish) {
-  LandedFileWriter w;
+  LandedFileWriter w(Env::Default());
   ASSERT_TRUE(w.Open(dir_).ok());
   ASSERT_TRUE(w.Write(SampleLines(100)).ok());
   const auto during = Listing();
@@ -400,7 +400,7 @@ TEST_F(LandingFiles, WriterFileAppearsOnlyAtFinish) {
 }
 
 TEST_F(LandingFiles, WriterAbortLeavesNothingBehind) {
-  LandedFileWriter w;
+  LandedFileWriter w(Env::Default());
   ASSERT_TRUE(w.Open(dir_).ok());
   ASSERT_TRUE(w.Write("data\n").ok());
   w.Abort();
@@ -409,7 +409,7 @@ TEST_F(LandingFiles, WriterAbortLeavesNothingBehind) {
 
 TEST_F(LandingFiles, WriterDestroyedUnfinishedLeavesNothingBehind) {
   {
-    LandedFileWriter w;
+    LandedFileWriter w(Env::Default());
     ASSERT_TRUE(w.Open(dir_).ok());
     ASSERT_TRUE(w.Write("data\n").ok());
     EXPECT_EQ(Listing().size(), 1u);

@@ -3,8 +3,8 @@
 //
 // One small marker file per sealed file in data/landing/_ready/, named so
 // that names sort in sealing order (which is arrival order per partition).
-// Add() is durable when it returns (written, fsync'd, renamed, folder
-// fsync'd). A marker is removed only after its file is loaded; a marker
+// Add() is durable when it returns (written, fdatasync'd, renamed, folder
+// synced). A marker is removed only after its file is loaded; a marker
 // that outlives a crash makes the file load again, which the load history
 // turns into a skip: exactly once.
 #pragma once
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace sluice {
@@ -28,8 +29,10 @@ struct ReadyFile {
 
 class ReadyQueue {
  public:
-  explicit ReadyQueue(std::string dir) : dir_(std::move(dir)) {}
+  // `env` must outlive the queue.
+  ReadyQueue(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
 
+  // Unavailable when the disk is full; the marker is then not added.
   Status Add(const std::string& event_type, const std::string& landed_as, const std::string& checksum,
              uint64_t bytes);
   // Every marker, oldest first. A marker that cannot be read is reported,
@@ -38,7 +41,8 @@ class ReadyQueue {
   Status Remove(const ReadyFile& file);
 
  private:
-  std::string dir_;
+  Env* const env_;
+  const std::string dir_;
   std::atomic<int64_t> last_id_{0};
 };
 

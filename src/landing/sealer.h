@@ -1,7 +1,8 @@
 // Sealing: an open file becomes a permanent landed file.
 //
 // Seal() compresses the open file into its place in the landing zone (atomic
-// rename, fsync'd), queues it for loading, then removes the open file. Each
+// rename, synced), queues it for loading, then removes the open file (and
+// syncs its folder). Each
 // step is idempotent, so a crash anywhere is repaired by sealing again: the
 // sealed file is rewritten with the same content, and a second ready marker
 // is absorbed by the load history.
@@ -10,7 +11,9 @@
 #include <cstdint>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
+#include "landing/layout.h"
 #include "landing/ready_queue.h"
 
 namespace sluice {
@@ -22,8 +25,9 @@ struct RecoveryReport {
 
 class Sealer {
  public:
-  Sealer(std::string data_dir, std::string landing_dir, ReadyQueue* queue)
-      : data_dir_(std::move(data_dir)), landing_dir_(std::move(landing_dir)), queue_(queue) {}
+  // `env` and `queue` must outlive the sealer.
+  Sealer(Env* env, LandingFolders folders, ReadyQueue* queue)
+      : env_(env), folders_(std::move(folders)), queue_(queue) {}
 
   // `open_path` must end with a complete line (the writer only seals files it
   // fdatasync'd; recovery truncates a torn tail first).
@@ -34,9 +38,9 @@ class Sealer {
   Result<RecoveryReport> RecoverOpenFiles();
 
  private:
-  std::string data_dir_;
-  std::string landing_dir_;
-  ReadyQueue* queue_;
+  Env* const env_;
+  const LandingFolders folders_;
+  ReadyQueue* const queue_;
 };
 
 }  // namespace sluice

@@ -5,7 +5,6 @@
 
 #include <simdjson.h>
 
-#include "base/clock.h"
 #include "landing/byte_source.h"
 #include "landing/land_copy.h"
 #include "landing/landed_file_writer.h"
@@ -39,21 +38,23 @@ std::string_view TypeName(simdjson::dom::element_type t) {
 Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& path) {
   // A file that is already in the landing zone (a sealed file, or one loaded
   // before) is loaded where it is: copying it would make a second record.
-  std::error_code ec;
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
-  const std::filesystem::path landing = std::filesystem::weakly_canonical(config_.landing_dir(), ec);
-  const std::string relative_to_landing = canonical.lexically_relative(landing).string();
-  if (!ec && !relative_to_landing.empty() && relative_to_landing.rfind("..", 0) != 0 &&
-      relative_to_landing.rfind(kOpenFolder, 0) != 0) {
-    ASSIGN_OR_RETURN(std::string checksum, ContentChecksum(path));
-    const std::string landed_as =
-        canonical.lexically_relative(std::filesystem::weakly_canonical(config_.data_dir, ec)).string();
-    return LoadLandedFile(event, path, landed_as, checksum);
+  auto canonical = env_->ResolvePath(path);
+  auto landing = env_->ResolvePath(folders_.landing_dir);
+  if (canonical.ok() && landing.ok()) {
+    const std::string relative_to_landing =
+        std::filesystem::path(*canonical).lexically_relative(*landing).string();
+    if (!relative_to_landing.empty() && relative_to_landing.rfind("..", 0) != 0 &&
+        relative_to_landing.rfind(kOpenFolder, 0) != 0) {
+      ASSIGN_OR_RETURN(std::string checksum, ContentChecksum(env_, path));
+      ASSIGN_OR_RETURN(const std::string data_dir, env_->ResolvePath(folders_.data_dir));
+      const std::string landed_as = std::filesystem::path(*canonical).lexically_relative(data_dir).string();
+      return LoadLandedFile(event, path, landed_as, checksum);
+    }
   }
-  LandedFileWriter writer;
-  const std::string dir = LandingPartitionDir(config_.landing_dir(), event.name, NowMicros(), kLoadTenant);
+  LandedFileWriter writer(env_);
+  const std::string dir = LandingPartitionDir(folders_.landing_dir, event.name, env_->NowMicros(), kLoadTenant);
   RETURN_IF_ERROR(writer.Open(dir));
-  ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(path, &writer));
+  ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(env_, path, &writer));
   const std::string& checksum = copied.checksum;
   ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
   if (loaded_as) {
@@ -66,13 +67,16 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   const std::string name = LoadedFileName(path, checksum);
   RETURN_IF_ERROR(writer.Finish(name));
   const std::string landed_as =
-      std::filesystem::path(dir + "/" + name).lexically_relative(config_.data_dir).string();
+      std::filesystem::path(dir + "/" + name).lexically_relative(folders_.data_dir).string();
   ASSIGN_OR_RETURN(LoadOutcome outcome, Load(event, path, landed_as, checksum, LoadIdentity::kContent));
   if (outcome.skipped) {
     // Another load of the same content won the race: keep only the copy the
     // load history names, so the landing zone holds each content once.
     ASSIGN_OR_RETURN(auto winner, warehouse_->LoadedAs(event.name, checksum));
-    if (winner && *winner != landed_as) std::filesystem::remove(config_.data_dir + "/" + landed_as);
+    if (winner && *winner != landed_as) {
+      const Status removed = env_->RemoveFile(folders_.data_dir + "/" + landed_as);
+      if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+    }
   }
   return outcome;
 }
@@ -93,7 +97,7 @@ Result<LoadOutcome> Loader::Load(const EventSpec& event, const std::string& orig
     outcome.checksum = checksum;
     return outcome;
   }
-  ASSIGN_OR_RETURN(auto source, OpenByteSource(config_.data_dir + "/" + landed_as));
+  ASSIGN_OR_RETURN(auto source, OpenByteSource(env_, folders_.data_dir + "/" + landed_as));
   LineReader lines(std::move(source));
   ASSIGN_OR_RETURN(auto load, warehouse_->BeginLoad(event, landed_as, original_path));
   simdjson::dom::parser parser;

@@ -10,14 +10,16 @@
 // row commit together. A crash at any point leaves either nothing or the
 // whole file loaded, and a rerun finishes the job.
 //
-// Memory is bounded by the longest line, not by the file.
+// Memory is bounded by the longest line, not by the file. Files are read and
+// written through the Env; the warehouse keeps the load history.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "base/env.h"
 #include "catalog/event_spec.h"
-#include "config/config.h"
+#include "landing/layout.h"
 #include "warehouse/backend.h"
 
 namespace sluice {
@@ -33,7 +35,9 @@ struct LoadOutcome {
 
 class Loader {
  public:
-  Loader(const Config& config, Warehouse* warehouse) : config_(config), warehouse_(warehouse) {}
+  // `env` and `warehouse` must outlive the loader.
+  Loader(Env* env, LandingFolders folders, Warehouse* warehouse)
+      : env_(env), folders_(std::move(folders)), warehouse_(warehouse) {}
 
   Result<LoadOutcome> LoadFile(const EventSpec& event, const std::string& path);
 
@@ -50,8 +54,9 @@ class Loader {
   Result<LoadOutcome> Load(const EventSpec& event, const std::string& original_path, const std::string& landed_as,
                            const std::string& checksum, LoadIdentity identity);
 
-  const Config& config_;
-  Warehouse* warehouse_;
+  Env* const env_;
+  const LandingFolders folders_;
+  Warehouse* const warehouse_;
 };
 
 }  // namespace sluice

@@ -9,7 +9,7 @@ Status ReadTrimmedFile(const std::string& data_dir, const std::string& landed_as
                        const std::function<bool(int64_t line)>& skip,
                        const std::function<Status(const StagingChunk&)>& chunk) {
   const std::string path = data_dir + "/" + landed_as;
-  auto source = OpenByteSource(path);
+  auto source = OpenByteSource(Env::Default(), path);
   if (!source.ok())
     return Status::NotFound(fmt::format("the history needs the landed file '{}', whose staging rows retention "
                                         "deleted, but it cannot be read: {}",

@@ -37,8 +37,10 @@ int64_t SealedMicros(const ReadyFile& f) {
 }
 }  // namespace
 
-Pipeline::Pipeline(const Config& config, Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics)
+Pipeline::Pipeline(const Config& config, Env* env, Warehouse* warehouse, LandingWriter* landing,
+                   MetricsRegistry* metrics)
     : config_(config),
+      env_(env),
       warehouse_(warehouse),
       landing_(landing),
       files_loaded_(metrics->GetCounter("sluice_loader_files_total", "landed files loaded into staging")),
@@ -121,7 +123,7 @@ bool Pipeline::Cycle() {
   // files now, so an event is visible about seal_when_idle after its 202.
   if (ready->empty() && config_.landing.seal_when_idle_micros > 0)
     landing_->SealOpenedBefore(NowMicros() - config_.landing.seal_when_idle_micros);
-  Loader loader(config_, warehouse_);
+  Loader loader(env_, LandingFoldersOf(config_), warehouse_);
   int64_t newest_loaded = 0;
   for (const ReadyFile& f : *ready) {
     const EventSpec* event = config_.catalog.Find(f.event_type);

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "base/env.h"
 #include "base/metrics.h"
 #include "config/config.h"
 #include "landing/landing_writer.h"
@@ -26,7 +27,7 @@ namespace sluice {
 
 class Pipeline {
  public:
-  Pipeline(const Config& config, Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics);
+  Pipeline(const Config& config, Env* env, Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics);
   ~Pipeline();
 
   void Start();
@@ -41,6 +42,7 @@ class Pipeline {
   bool Cycle();
 
   const Config& config_;
+  Env* const env_;
   Warehouse* warehouse_;
   LandingWriter* landing_;
   std::set<std::string> unmerged_types_;  // loaded, not yet merged (pipeline thread only)

@@ -17,9 +17,11 @@ std::string Describe(const std::string& channel, const Alert& alert) {
 
 }  // namespace
 
-AlertChannel::AlertChannel(std::string name, Deliver deliver, MetricsRegistry* metrics, size_t max_queued)
+AlertChannel::AlertChannel(std::string name, Deliver deliver, Env* env, MetricsRegistry* metrics,
+                           size_t max_queued)
     : name_(std::move(name)),
       deliver_(std::move(deliver)),
+      env_(env),
       max_queued_(std::max<size_t>(1, max_queued)),
       sent_(metrics->GetCounter("sluice_alerts_sent_total", "task alerts delivered, by channel",
                                 {{"channel", name_}})),
@@ -31,7 +33,7 @@ AlertChannel::AlertChannel(std::string name, Deliver deliver, MetricsRegistry* m
         Loop();
       }) {}
 
-AlertChannel::~AlertChannel() { Stop(Clock::now()); }
+AlertChannel::~AlertChannel() { Stop(env_->MonotonicNow()); }
 
 void AlertChannel::Push(Alert alert) {
   std::optional<Alert> dropped;
@@ -54,12 +56,12 @@ void AlertChannel::Push(Alert alert) {
   if (dropped) CountFailure(*dropped, why);
 }
 
-bool AlertChannel::WaitIdle(Clock::time_point deadline) {
+bool AlertChannel::WaitIdle(MonotonicTime deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   return idle_cv_.wait_until(lock, deadline, [this] { return queue_.empty() && !in_flight_; });
 }
 
-void AlertChannel::BeginStop(Clock::time_point deadline) {
+void AlertChannel::BeginStop(MonotonicTime deadline) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -68,21 +70,21 @@ void AlertChannel::BeginStop(Clock::time_point deadline) {
   cv_.notify_all();
 }
 
-void AlertChannel::Stop(Clock::time_point deadline) {
+void AlertChannel::Stop(MonotonicTime deadline) {
   BeginStop(deadline);
   if (thread_.joinable()) thread_.join();
 }
 
-AlertChannel::Clock::time_point AlertChannel::Deadline() {
+MonotonicTime AlertChannel::Deadline() {
   std::lock_guard<std::mutex> lock(mu_);
   return deadline_;
 }
 
 bool AlertChannel::Pause(std::chrono::milliseconds wait) {
-  const Clock::time_point until = Clock::now() + wait;
+  const MonotonicTime until = env_->MonotonicNow() + wait;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    const Clock::time_point now = Clock::now();
+    const MonotonicTime now = env_->MonotonicNow();
     if (now >= deadline_) return false;
     if (now >= until) return true;
     cv_.wait_until(lock, std::min(until, deadline_));
@@ -94,7 +96,7 @@ void AlertChannel::Loop() {
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping, and all went out
-    if (Clock::now() >= deadline_) {
+    if (env_->MonotonicNow() >= deadline_) {
       std::deque<Alert> left = std::move(queue_);
       queue_.clear();
       lock.unlock();

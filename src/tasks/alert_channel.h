@@ -7,7 +7,8 @@
 // is dropped (logged, counted as failed). Stop(deadline) stops accepting,
 // lets the queue drain until `deadline`, then counts what is left as failed
 // and joins; a delivery in flight sees the deadline through Deadline() and
-// Pause(), and must not run much past it.
+// Pause(), and must not run much past it. Deadlines are on the Env's
+// monotonic clock.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "base/env.h"
 #include "base/metrics.h"
 #include "base/status.h"
 #include "tasks/alerter.h"
@@ -26,26 +28,26 @@ namespace sluice {
 
 class AlertChannel {
  public:
-  using Clock = std::chrono::steady_clock;
   // Delivers one alert; a non-ok Status is a failed delivery, its message the reason.
   using Deliver = std::function<Status(const Alert&, AlertChannel&)>;
 
-  AlertChannel(std::string name, Deliver deliver, MetricsRegistry* metrics, size_t max_queued);
+  // `env` (the clock) and `metrics` must outlive the channel.
+  AlertChannel(std::string name, Deliver deliver, Env* env, MetricsRegistry* metrics, size_t max_queued);
   ~AlertChannel();  // Stop(now): whatever is queued is dropped
   AlertChannel(const AlertChannel&) = delete;
   AlertChannel& operator=(const AlertChannel&) = delete;
 
   void Push(Alert alert);
   // True once the queue is empty and no delivery is in flight; false at `deadline`.
-  bool WaitIdle(Clock::time_point deadline);
+  bool WaitIdle(MonotonicTime deadline);
   // Stops accepting and sets the deadline deliveries see; does not wait.
-  void BeginStop(Clock::time_point deadline);
+  void BeginStop(MonotonicTime deadline);
   // BeginStop (if not yet), then joins. Idempotent.
-  void Stop(Clock::time_point deadline);
+  void Stop(MonotonicTime deadline);
 
-  // For delivery functions: when they must give up (Clock::time_point::max()
+  // For delivery functions: when they must give up (MonotonicTime::max()
   // until Stop), and a wait that ends early at that deadline (false then).
-  Clock::time_point Deadline();
+  MonotonicTime Deadline();
   bool Pause(std::chrono::milliseconds wait);
 
   const std::string& name() const { return name_; }
@@ -56,6 +58,7 @@ class AlertChannel {
 
   const std::string name_;
   Deliver deliver_;
+  Env* const env_;
   const size_t max_queued_;
   Counter& sent_;
   Counter& failed_;
@@ -66,7 +69,7 @@ class AlertChannel {
   std::deque<Alert> queue_;
   bool in_flight_ = false;
   bool stopping_ = false;
-  Clock::time_point deadline_ = Clock::time_point::max();
+  MonotonicTime deadline_ = MonotonicTime::max();
   std::thread thread_;  // last: starts once the members it uses exist
 };
 

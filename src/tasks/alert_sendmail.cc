@@ -22,7 +22,6 @@ extern char** environ;
 namespace sluice {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxOutput = 2048;  // of the program's stdout+stderr, quoted in errors
 
 // Closes on scope exit; -1 means closed.
@@ -56,8 +55,8 @@ class SigpipeBlock {
   sigset_t pipe_, old_;
 };
 
-int MillisUntil(Clock::time_point deadline, int at_most) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+int MillisUntil(MonotonicTime now, MonotonicTime deadline, int at_most) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
   return static_cast<int>(std::clamp<int64_t>(left, 0, at_most));
 }
 
@@ -82,8 +81,8 @@ std::vector<std::string> SplitRecipients(std::string_view to) {
   return out;
 }
 
-Status RunSendmail(const std::string& program, const std::vector<std::string>& recipients, std::string_view message,
-                   const std::function<Clock::time_point()>& deadline) {
+Status RunSendmail(Env* env, const std::string& program, const std::vector<std::string>& recipients,
+                   std::string_view message, const std::function<MonotonicTime()>& deadline) {
   int in_pipe[2], out_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError(fmt::format("cannot make a pipe: {}", strerror(errno)));
   Fd in_read{in_pipe[0]}, in_write{in_pipe[1]};
@@ -143,8 +142,9 @@ Status RunSendmail(const std::string& program, const std::vector<std::string>& r
     if (reaped < 0 && errno != EINTR)
       return Status::Unavailable(
           fmt::format("cannot learn how sendmail program '{}' exited: {}", program, strerror(errno)));
-    const Clock::time_point give_up = deadline();
-    if (Clock::now() >= give_up) {
+    const MonotonicTime give_up = deadline();
+    const MonotonicTime now = env->MonotonicNow();
+    if (now >= give_up) {
       kill(-pid, SIGKILL);
       while (waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
       }
@@ -156,7 +156,7 @@ Status RunSendmail(const std::string& program, const std::vector<std::string>& r
     nfds_t n = 0;
     if (in_write.fd >= 0) fds[n++] = {in_write.fd, POLLOUT, 0};
     if (out_read.fd >= 0) fds[n++] = {out_read.fd, POLLIN, 0};
-    if (poll(fds, n, MillisUntil(give_up, 10)) < 0 && errno != EINTR)
+    if (poll(fds, n, MillisUntil(now, give_up, 10)) < 0 && errno != EINTR)
       return Status::IOError(fmt::format("poll: {}", strerror(errno)));
     if (in_write.fd >= 0) {
       const ssize_t w = write(in_write.fd, message.data() + written, message.size() - written);

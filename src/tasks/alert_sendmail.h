@@ -11,8 +11,9 @@
 //                `deadline` — then its whole process group is killed.
 //                `deadline` is read again while waiting, so one moved
 //                earlier (sluice stopping) takes effect at once.
-// Safe to call from several threads. SIGPIPE is blocked on the calling
-// thread while writing, so a program that exits early cannot kill sluice.
+// `deadline` is on `env`'s monotonic clock. Safe to call from several
+// threads. SIGPIPE is blocked on the calling thread while writing, so a
+// program that exits early cannot kill sluice.
 #pragma once
 
 #include <chrono>
@@ -21,12 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace sluice {
 
-Status RunSendmail(const std::string& program, const std::vector<std::string>& recipients, std::string_view message,
-                   const std::function<std::chrono::steady_clock::time_point()>& deadline);
+Status RunSendmail(Env* env, const std::string& program, const std::vector<std::string>& recipients,
+                   std::string_view message, const std::function<MonotonicTime()>& deadline);
 
 // "a@x, b@y" → {"a@x", "b@y"}: alerts.email.to may list several addresses.
 std::vector<std::string> SplitRecipients(std::string_view to);

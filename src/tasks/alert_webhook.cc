@@ -26,7 +26,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxAnswerBody = 64 * 1024;  // of an answer we only quote in errors
 constexpr size_t kQuotedBody = 200;
@@ -39,7 +38,7 @@ constexpr auto kDeadlineCheck = std::chrono::milliseconds(50);
 // which ends it with beast::error::timeout); if `deadline` passes first,
 // `cancel` ends it with operation_aborted.
 template <typename Initiate, typename Cancel>
-beast::error_code Await(net::io_context& ioc, const WebhookPoster::Deadline& deadline, Cancel&& cancel,
+beast::error_code Await(net::io_context& ioc, Env* env, const WebhookPoster::Deadline& deadline, Cancel&& cancel,
                         Initiate&& initiate) {
   std::optional<beast::error_code> result;
   initiate([&result](beast::error_code ec, auto&&...) { result = ec; });
@@ -47,7 +46,7 @@ beast::error_code Await(net::io_context& ioc, const WebhookPoster::Deadline& dea
   bool cancelled = false;
   while (!result) {
     if (ioc.run_one_for(kDeadlineCheck) == 0 && ioc.stopped()) break;
-    if (!result && !cancelled && Clock::now() >= deadline()) {
+    if (!result && !cancelled && env->MonotonicNow() >= deadline()) {
       cancel();
       cancelled = true;
     }
@@ -70,7 +69,7 @@ struct WebhookPoster::Tls {
   Status setup;  // not ok: every https post fails with it
 };
 
-WebhookPoster::WebhookPoster(WebhookUrl url) : url_(std::move(url)) {
+WebhookPoster::WebhookPoster(WebhookUrl url, Env* env) : url_(std::move(url)), env_(env) {
   if (!url_.tls) return;
   tls_ = std::make_unique<Tls>();
   SSL_CTX_set_min_proto_version(tls_->context.native_handle(), TLS1_2_VERSION);
@@ -89,7 +88,7 @@ Status WebhookPoster::Post(std::string_view json, std::chrono::milliseconds step
   // `clipped`: the deadline, not step_timeout, limits the step.
   bool clipped = false;
   const auto step = [&] {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline() - Clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline() - env_->MonotonicNow());
     clipped = left < step_timeout;
     return std::max(std::chrono::milliseconds(0), std::min(step_timeout, left));
   };
@@ -127,10 +126,11 @@ Status WebhookPoster::Post(std::string_view json, std::chrono::milliseconds step
       auto& socket = beast::get_lowest_layer(stream);
       socket.expires_after(step());
       const auto cancel = [&socket] { socket.cancel(); };
-      ec = Await(ioc, deadline, cancel, [&](auto handler) { http::async_write(stream, request, std::move(handler)); });
+      ec = Await(ioc, env_, deadline, cancel,
+                 [&](auto handler) { http::async_write(stream, request, std::move(handler)); });
       if (ec) return Status::Unavailable(fmt::format("cannot send the alert to {}: {}", origin, reason(ec)));
       socket.expires_after(step());
-      ec = Await(ioc, deadline, cancel,
+      ec = Await(ioc, env_, deadline, cancel,
                  [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
       if (ec && !parser.is_header_done())
         return Status::Unavailable(fmt::format("no answer from {}: {}", origin, reason(ec)));
@@ -141,7 +141,7 @@ Status WebhookPoster::Post(std::string_view json, std::chrono::milliseconds step
     if (!tls_) {
       beast::tcp_stream stream(ioc);
       stream.expires_after(step());
-      ec = Await(ioc, deadline, [&stream] { stream.cancel(); },
+      ec = Await(ioc, env_, deadline, [&stream] { stream.cancel(); },
                  [&](auto handler) { stream.async_connect(endpoints, std::move(handler)); });
       if (ec) return Status::Unavailable(fmt::format("cannot connect to {}: {}", origin, reason(ec)));
       exchanged = exchange(stream);
@@ -161,10 +161,11 @@ Status WebhookPoster::Post(std::string_view json, std::chrono::milliseconds step
       auto& socket = beast::get_lowest_layer(stream);
       socket.expires_after(step());
       const auto cancel = [&socket] { socket.cancel(); };
-      ec = Await(ioc, deadline, cancel, [&](auto handler) { socket.async_connect(endpoints, std::move(handler)); });
+      ec = Await(ioc, env_, deadline, cancel,
+                 [&](auto handler) { socket.async_connect(endpoints, std::move(handler)); });
       if (ec) return Status::Unavailable(fmt::format("cannot connect to {}: {}", origin, reason(ec)));
       socket.expires_after(step());
-      ec = Await(ioc, deadline, cancel,
+      ec = Await(ioc, env_, deadline, cancel,
                  [&](auto handler) { stream.async_handshake(net::ssl::stream_base::client, std::move(handler)); });
       if (ec) {
         const long verify = SSL_get_verify_result(ssl);

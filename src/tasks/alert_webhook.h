@@ -20,6 +20,7 @@
 #include <memory>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "base/webhook_url.h"
 
@@ -27,14 +28,15 @@ namespace sluice {
 
 class WebhookPoster {
  public:
-  explicit WebhookPoster(WebhookUrl url);
+  // `env` (the clock) must outlive the poster.
+  WebhookPoster(WebhookUrl url, Env* env);
   ~WebhookPoster();
   WebhookPoster(const WebhookPoster&) = delete;
   WebhookPoster& operator=(const WebhookPoster&) = delete;
 
   // When to give up; read again during the try, so a deadline moved
   // earlier (sluice stopping) cuts a step in flight short.
-  using Deadline = std::function<std::chrono::steady_clock::time_point()>;
+  using Deadline = std::function<MonotonicTime()>;
 
   // One try. Connect, TLS handshake, write and read each get `step_timeout`,
   // and none runs past `deadline`. Resolving a name is bounded by the system
@@ -46,6 +48,7 @@ class WebhookPoster {
  private:
   struct Tls;
   WebhookUrl url_;
+  Env* const env_;
   std::unique_ptr<Tls> tls_;  // https only
 };
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "base/clock.h"
 #include "base/log.h"
 #include "tasks/alert_channel.h"
 #include "tasks/alert_message.h"
@@ -13,8 +12,6 @@
 
 namespace sluice {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::string HostName() {
   char name[256] = {};
@@ -26,8 +23,9 @@ std::string HostName() {
 
 class Alerter::Impl {
  public:
-  Impl(const AlertsConfig& config, MetricsRegistry* metrics, RetryPolicy retry, AlertTimeouts timeouts)
+  Impl(const AlertsConfig& config, Env* env, MetricsRegistry* metrics, RetryPolicy retry, AlertTimeouts timeouts)
       : config_(config),
+        env_(env),
         retry_(retry),
         timeouts_(timeouts),
         host_(HostName()),
@@ -36,25 +34,25 @@ class Alerter::Impl {
     if (!config_.webhook.empty()) {
       auto url = ParseWebhookUrl(config_.webhook);
       if (url.ok()) {
-        poster_ = std::make_unique<WebhookPoster>(std::move(url).value());
+        poster_ = std::make_unique<WebhookPoster>(std::move(url).value(), env_);
       } else {
         bad_url_ = url.status();
         Log("alerts")->error("no webhook alerts will go out: {}", bad_url_.message());
       }
       webhook_ = std::make_unique<AlertChannel>(
           "webhook", [this](const Alert& alert, AlertChannel& channel) { return PostWebhook(alert, channel); },
-          metrics, kMaxQueued);
+          env_, metrics, kMaxQueued);
     }
     if (!config_.email_to.empty()) {
       email_ = std::make_unique<AlertChannel>(
-          "email", [this](const Alert& alert, AlertChannel& channel) { return SendEmail(alert, channel); }, metrics,
-          kMaxQueued);
+          "email", [this](const Alert& alert, AlertChannel& channel) { return SendEmail(alert, channel); }, env_,
+          metrics, kMaxQueued);
     }
   }
 
   ~Impl() {
     // Both channels drain at once, towards the same deadline.
-    const Clock::time_point deadline = Clock::now() + timeouts_.drain;
+    const MonotonicTime deadline = env_->MonotonicNow() + timeouts_.drain;
     for (AlertChannel* channel : {webhook_.get(), email_.get()})
       if (channel) channel->BeginStop(deadline);
     for (AlertChannel* channel : {webhook_.get(), email_.get()})
@@ -68,7 +66,7 @@ class Alerter::Impl {
   }
 
   bool WaitIdle(std::chrono::milliseconds timeout) {
-    const Clock::time_point deadline = Clock::now() + timeout;
+    const MonotonicTime deadline = env_->MonotonicNow() + timeout;
     for (AlertChannel* channel : {webhook_.get(), email_.get()})
       if (channel && !channel->WaitIdle(deadline)) return false;
     return true;
@@ -100,13 +98,14 @@ class Alerter::Impl {
   Status SendEmail(const Alert& alert, AlertChannel& channel) {
     if (recipients_.empty())
       return Status::InvalidArgument(fmt::format("alerts.email.to '{}' holds no address", config_.email_to));
-    const std::string message = AlertEmail(alert, host_, config_.email_to, NowMicros());
-    const Clock::time_point own_deadline = Clock::now() + timeouts_.sendmail;
-    return RunSendmail(config_.sendmail, recipients_, message,
+    const std::string message = AlertEmail(alert, host_, config_.email_to, env_->NowMicros());
+    const MonotonicTime own_deadline = env_->MonotonicNow() + timeouts_.sendmail;
+    return RunSendmail(env_, config_.sendmail, recipients_, message,
                        [&] { return std::min(own_deadline, channel.Deadline()); });
   }
 
   const AlertsConfig config_;
+  Env* const env_;
   RetryPolicy retry_;
   const AlertTimeouts timeouts_;
   const std::string host_;
@@ -118,8 +117,9 @@ class Alerter::Impl {
   std::unique_ptr<AlertChannel> email_;
 };
 
-Alerter::Alerter(const AlertsConfig& config, MetricsRegistry* metrics, RetryPolicy retry, AlertTimeouts timeouts)
-    : impl_(std::make_unique<Impl>(config, metrics, retry, timeouts)) {}
+Alerter::Alerter(const AlertsConfig& config, Env* env, MetricsRegistry* metrics, RetryPolicy retry,
+                 AlertTimeouts timeouts)
+    : impl_(std::make_unique<Impl>(config, env, metrics, retry, timeouts)) {}
 
 Alerter::~Alerter() = default;
 

@@ -41,6 +41,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/metrics.h"
 #include "base/status.h"
 #include "config/config.h"
@@ -74,11 +75,12 @@ class Alerter {
  public:
   static constexpr size_t kMaxQueued = 1000;  // per channel
 
-  // `metrics` must outlive the alerter. A channel is on when its setting is
-  // non-empty (alerts.webhook, alerts.email_to). A webhook URL that does not
+  // `env` (the clock) and `metrics` must outlive the alerter. A channel is on
+  // when its setting is non-empty (alerts.webhook, alerts.email_to). A webhook URL that does not
   // parse (the config parser refuses it first) fails every webhook delivery
   // with the parse error.
-  Alerter(const AlertsConfig& config, MetricsRegistry* metrics, RetryPolicy retry = {}, AlertTimeouts timeouts = {});
+  Alerter(const AlertsConfig& config, Env* env, MetricsRegistry* metrics, RetryPolicy retry = {},
+          AlertTimeouts timeouts = {});
   ~Alerter();
   Alerter(const Alerter&) = delete;
   Alerter& operator=(const Alerter&) = delete;

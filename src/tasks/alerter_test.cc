@@ -169,7 +169,8 @@ TEST_F(AlerterTest, WebhookPostCarriesEveryFactAsJson) {
   WebhookReceiver receiver({204});
   ASSERT_NE(receiver.port(), 0);
   {
-    Alerter alerter(Webhook(Url(receiver.port(), "/hooks/sluice?team=data#ignored")), &metrics_, QuickRetry());
+    Alerter alerter(Webhook(Url(receiver.port(), "/hooks/sluice?team=data#ignored")), Env::Default(), &metrics_,
+                    QuickRetry());
     alerter.Send(FailedRun());
     ASSERT_TRUE(alerter.WaitIdle(10s));
   }
@@ -192,7 +193,7 @@ TEST_F(AlerterTest, WebhookPostCarriesEveryFactAsJson) {
 
 TEST_F(AlerterTest, RecoveryWebhookSaysTaskRecoveredWithAnEmptyError) {
   WebhookReceiver receiver({200});
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry());
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry());
   alerter.Send(RecoveredRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   const auto requests = receiver.Requests();
@@ -215,7 +216,7 @@ TEST_F(AlerterTest, RecoveryWebhookSaysTaskRecoveredWithAnEmptyError) {
 
 TEST_F(AlerterTest, UnknownTimesAreNullInTheJson) {
   WebhookReceiver receiver({204});
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry());
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry());
   Alert alert = FailedRun();
   alert.scheduled_for_micros = 0;
   alerter.Send(alert);
@@ -230,7 +231,7 @@ TEST_F(AlerterTest, UnknownTimesAreNullInTheJson) {
 
 TEST_F(AlerterTest, WebhookIsRetriedAfterServerErrorsUntilA2xx) {
   WebhookReceiver receiver({500, 500, 204});
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry(3));
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry(3));
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   const auto requests = receiver.Requests();
@@ -247,7 +248,7 @@ TEST_F(AlerterTest, WebhookIsRetriedAfterServerErrorsUntilA2xx) {
 
 TEST_F(AlerterTest, WebhookThatKeepsFailingIsLoggedAndCountedAfterTheLastTry) {
   WebhookReceiver receiver({503});
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry(3));
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry(3));
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(receiver.Requests().size(), 3u);
@@ -261,7 +262,7 @@ TEST_F(AlerterTest, WebhookThatKeepsFailingIsLoggedAndCountedAfterTheLastTry) {
 
 TEST_F(AlerterTest, A4xxAnswerIsNotRetried) {
   WebhookReceiver receiver({404, 204});
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry(3));
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry(3));
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(receiver.Requests().size(), 1u);
@@ -270,7 +271,7 @@ TEST_F(AlerterTest, A4xxAnswerIsNotRetried) {
 }
 
 TEST_F(AlerterTest, ClosedPortIsAFailedDeliveryNamingTheReason) {
-  Alerter alerter(Webhook(Url(ClosedPort())), &metrics_, QuickRetry(2));
+  Alerter alerter(Webhook(Url(ClosedPort())), Env::Default(), &metrics_, QuickRetry(2));
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(Failed("webhook"), 1);
@@ -283,7 +284,7 @@ TEST_F(AlerterTest, SilentReceiverIsAFailedDeliveryAfterTheReadTimeout) {
   WebhookReceiver receiver({WebhookReceiver::kNeverAnswer});
   AlertTimeouts timeouts;
   timeouts.network = 200ms;
-  Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry(2), timeouts);
+  Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry(2), timeouts);
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   // The receiver records a request when it gets to read it, maybe after the client gave up.
@@ -299,7 +300,8 @@ TEST_F(AlerterTest, SendReturnsAtOnceWhileTheReceiverHangsAndStoppingIsBounded) 
   WebhookReceiver receiver({WebhookReceiver::kNeverAnswer});
   AlertTimeouts timeouts;  // the 5 s network timeout: the delivery stays in flight
   timeouts.drain = 300ms;
-  auto alerter = std::make_unique<Alerter>(Webhook(Url(receiver.port())), &metrics_, QuickRetry(), timeouts);
+  auto alerter =
+      std::make_unique<Alerter>(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry(), timeouts);
   alerter->Send(FailedRun(1));
   ASSERT_TRUE(receiver.WaitForRequests(1, 10s));  // the receiver holds the first delivery
 
@@ -319,7 +321,7 @@ TEST_F(AlerterTest, SendReturnsAtOnceWhileTheReceiverHangsAndStoppingIsBounded) 
 TEST_F(AlerterTest, DestructorDeliversWhatIsQueued) {
   WebhookReceiver receiver({204});
   {
-    Alerter alerter(Webhook(Url(receiver.port())), &metrics_, QuickRetry());
+    Alerter alerter(Webhook(Url(receiver.port())), Env::Default(), &metrics_, QuickRetry());
     for (int i = 1; i <= 3; ++i) alerter.Send(FailedRun(i));
   }
   const auto requests = receiver.Requests();
@@ -329,7 +331,7 @@ TEST_F(AlerterTest, DestructorDeliversWhatIsQueued) {
 }
 
 TEST_F(AlerterTest, BadWebhookUrlFailsEachDeliveryWithTheReason) {
-  Alerter alerter(Webhook("ftp://example.com/x"), &metrics_, QuickRetry());
+  Alerter alerter(Webhook("ftp://example.com/x"), Env::Default(), &metrics_, QuickRetry());
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(Failed("webhook"), 1);
@@ -342,7 +344,8 @@ TEST_F(AlerterTest, HttpsWebhookIsVerifiedAgainstTheTrustStoreAndSendsSni) {
   ScopedEnv trust("SSL_CERT_FILE", tls->cert);  // OpenSSL's default verify paths honour it
   WebhookReceiver receiver({204}, &*tls);
   ASSERT_NE(receiver.port(), 0);
-  Alerter alerter(Webhook("https://localhost:" + std::to_string(receiver.port()) + "/tls"), &metrics_, QuickRetry());
+  Alerter alerter(Webhook("https://localhost:" + std::to_string(receiver.port()) + "/tls"), Env::Default(), &metrics_,
+                  QuickRetry());
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   const auto requests = receiver.Requests();
@@ -361,7 +364,7 @@ TEST_F(AlerterTest, HttpsWebhookWithAnUntrustedCertificateIsAFailedDelivery) {
   ScopedEnv trust("SSL_CERT_FILE", dir_ + "/no-such-bundle.pem");
   ScopedEnv trust_dir("SSL_CERT_DIR", dir_);
   WebhookReceiver receiver({204}, &*tls);
-  Alerter alerter(Webhook("https://127.0.0.1:" + std::to_string(receiver.port()) + "/tls"), &metrics_,
+  Alerter alerter(Webhook("https://127.0.0.1:" + std::to_string(receiver.port()) + "/tls"), Env::Default(), &metrics_,
                   QuickRetry(1));
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
@@ -387,7 +390,7 @@ std::pair<std::map<std::string, std::string>, std::string> SplitMail(const std::
 }
 
 TEST_F(AlerterTest, EmailGoesThroughSendmailWithHeadersAndBody) {
-  Alerter alerter(Email(RecordingSendmail(), "data-team@example.com, oncall@example.com"), &metrics_);
+  Alerter alerter(Email(RecordingSendmail(), "data-team@example.com, oncall@example.com"), Env::Default(), &metrics_);
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(Sent("email"), 1) << log_.Text();
@@ -423,7 +426,7 @@ TEST_F(AlerterTest, EmailGoesThroughSendmailWithHeadersAndBody) {
 }
 
 TEST_F(AlerterTest, RecoveryEmailSaysRecoveredAndHasNoError) {
-  Alerter alerter(Email(RecordingSendmail()), &metrics_);
+  Alerter alerter(Email(RecordingSendmail()), Env::Default(), &metrics_);
   alerter.Send(RecoveredRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   const auto [headers, body] = SplitMail(ReadFile(dir_ + "/stdin"));
@@ -437,7 +440,7 @@ TEST_F(AlerterTest, RecoveryEmailSaysRecoveredAndHasNoError) {
 TEST_F(AlerterTest, SendmailExitingNonZeroIsAFailedDelivery) {
   // It exits without reading its input: writing to it must not kill sluice (SIGPIPE).
   const std::string sendmail = WriteSendmail("echo 'mail queue is full' >&2\nexit 1\n");
-  Alerter alerter(Email(sendmail), &metrics_);
+  Alerter alerter(Email(sendmail), Env::Default(), &metrics_);
   Alert alert = FailedRun();
   alert.error = std::string(1 << 20, 'e');  // more than a pipe holds
   alerter.Send(alert);
@@ -451,7 +454,7 @@ TEST_F(AlerterTest, SendmailExitingNonZeroIsAFailedDelivery) {
 
 TEST_F(AlerterTest, MissingSendmailIsAFailedDelivery) {
   const std::string sendmail = dir_ + "/no-such-sendmail";
-  Alerter alerter(Email(sendmail), &metrics_);
+  Alerter alerter(Email(sendmail), Env::Default(), &metrics_);
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
   EXPECT_EQ(Failed("email"), 1);
@@ -464,7 +467,7 @@ TEST_F(AlerterTest, SendmailThatNeverExitsIsKilledAtItsTimeout) {
   const std::string sendmail = WriteSendmail("cat >/dev/null\nsleep 30\n");
   AlertTimeouts timeouts;
   timeouts.sendmail = 300ms;
-  Alerter alerter(Email(sendmail), &metrics_, RetryPolicy{}, timeouts);
+  Alerter alerter(Email(sendmail), Env::Default(), &metrics_, RetryPolicy{}, timeouts);
   const auto start = Clock::now();
   alerter.Send(FailedRun());
   ASSERT_TRUE(alerter.WaitIdle(10s));
@@ -482,7 +485,7 @@ TEST_F(AlerterTest, DeadWebhookDoesNotHoldUpEmail) {
   AlertTimeouts timeouts;
   timeouts.network = 60s;  // the webhook stays in flight for the whole test
   timeouts.drain = 200ms;
-  Alerter alerter(config, &metrics_, QuickRetry(), timeouts);
+  Alerter alerter(config, Env::Default(), &metrics_, QuickRetry(), timeouts);
   alerter.Send(FailedRun());
   ASSERT_TRUE(receiver.WaitForRequests(1, 10s));
   ASSERT_TRUE(PollUntil([&] { return Sent("email") == 1; })) << log_.Text();

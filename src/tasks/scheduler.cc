@@ -19,13 +19,11 @@ int64_t Backoff(int attempt) { return std::min(kMaxBackoff, kSecond << std::min(
 
 }  // namespace
 
-int64_t SystemClock::NowMicros() const { return sluice::NowMicros(); }
-
 Scheduler::Scheduler(std::vector<TaskSpec> tasks, TaskStore* store, RunAttempt run, SendAlert alert,
-                     const Clock* clock, MetricsRegistry* metrics)
-    : tasks_(std::move(tasks)), store_(store), run_(std::move(run)), alert_(std::move(alert)), clock_(clock),
+                     Env* env, MetricsRegistry* metrics)
+    : tasks_(std::move(tasks)), store_(store), run_(std::move(run)), alert_(std::move(alert)), env_(env),
       metrics_(metrics) {
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = env_->NowMicros();
   auto last = store_->LastRuns();
   if (!last.ok()) Log("tasks")->warn("cannot read the tasks' last runs: {}", last.status().message());
   for (const TaskSpec& t : tasks_) {
@@ -42,7 +40,7 @@ Scheduler::~Scheduler() { Stop(); }
 
 int64_t Scheduler::Tick() {
   std::unique_lock<std::mutex> lock(mu_);
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = env_->NowMicros();
   if (stopping_) return now + kIdleTick;
   std::optional<std::set<std::string>> suspended;  // read once, when something fires
   const auto is_suspended = [&](const std::string& name) {
@@ -101,7 +99,7 @@ void Scheduler::StartAttempt(const TaskSpec& task, State* state, int64_t now) {
 
 void Scheduler::OnAttemptDone(const TaskSpec& task, TaskOutcome outcome) {
   std::lock_guard<std::mutex> lock(mu_);
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = env_->NowMicros();
   State& s = states_[task.name];
   s.attempt_running = false;
   if (!outcome.ok && s.attempts <= task.retries && !stopping_) {
@@ -196,7 +194,7 @@ void Scheduler::Loop() {
     const int64_t next = Tick();
     std::unique_lock<std::mutex> lock(mu_);
     if (stopping_) return;
-    const int64_t wait = std::clamp<int64_t>(next - clock_->NowMicros(), 1000, kSecond);
+    const int64_t wait = std::clamp<int64_t>(next - env_->NowMicros(), 1000, kSecond);
     cv_.wait_for(lock, std::chrono::microseconds(wait));
     if (stopping_) return;
   }

@@ -19,11 +19,11 @@
 //   - an alert goes out when a run fails, and when a run succeeds after a
 //     failure (a recovery).
 //
-// Time comes from a Clock, so tests drive hours of schedule in milliseconds:
-// they move a ManualClock and call Settle() for the runs to finish. In serve, Start() runs the loop on a thread.
+// Time comes from the Env's clock, so tests drive hours of schedule in
+// milliseconds: they move a test Env's manual clock and call Settle() for the
+// runs to finish. In serve, Start() runs the loop on a thread.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -34,34 +34,13 @@
 #include <thread>
 #include <vector>
 
+#include "base/env.h"
 #include "base/metrics.h"
 #include "tasks/task.h"
 #include "tasks/task_runner.h"
 #include "warehouse/task_store.h"
 
 namespace sluice {
-
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual int64_t NowMicros() const = 0;
-};
-
-class SystemClock final : public Clock {
- public:
-  int64_t NowMicros() const override;
-};
-
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(int64_t now) : now_(now) {}
-  int64_t NowMicros() const override { return now_.load(); }
-  void Set(int64_t now) { now_ = now; }
-  void Advance(int64_t micros) { now_ += micros; }
-
- private:
-  std::atomic<int64_t> now_;
-};
 
 struct Alert;  // tasks/alerter.h
 
@@ -71,8 +50,8 @@ class Scheduler {
   using SendAlert = std::function<void(Alert)>;
 
   // `store` is used from the scheduler only, under its lock. `alert` may be
-  // empty (no alerts configured).
-  Scheduler(std::vector<TaskSpec> tasks, TaskStore* store, RunAttempt run, SendAlert alert, const Clock* clock,
+  // empty (no alerts configured). `env` (the clock) must outlive the scheduler.
+  Scheduler(std::vector<TaskSpec> tasks, TaskStore* store, RunAttempt run, SendAlert alert, Env* env,
             MetricsRegistry* metrics);
   ~Scheduler();  // Stop()
 
@@ -84,7 +63,8 @@ class Scheduler {
   void Stop();
   // For tests: ticks and waits until no attempt is running and no dependant
   // is waiting to start (retries due later may be pending); false if
-  // `timeout` (real time) passes first.
+  // `timeout` passes first (real time, whatever the Env's clock says: it is
+  // how long the test is willing to wait).
   bool Settle(std::chrono::milliseconds timeout);
 
   const std::vector<TaskSpec>& tasks() const { return tasks_; }
@@ -113,7 +93,7 @@ class Scheduler {
   TaskStore* store_;
   RunAttempt run_;
   SendAlert alert_;
-  const Clock* clock_;
+  Env* const env_;
   MetricsRegistry* metrics_;
 
   std::mutex mu_;

@@ -1,5 +1,5 @@
 // The scheduler against a real SQLite warehouse (its task tables) with a
-// manual clock: hours of schedule in milliseconds. Attempts are functions
+// manual clock (the test Env's): hours of schedule in milliseconds. Attempts are functions
 // the tests control.
 #include "tasks/scheduler.h"
 
@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "tasks/alerter.h"
+#include "testing/fault_injection_env.h"
 #include "testing/temp_dir.h"
 #include "warehouse/backend.h"
 
@@ -42,6 +43,7 @@ TaskSpec Task(const std::string& name, const std::string& schedule, std::vector<
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    env_.SetNowMicros(At(10, 0, 30));
     warehouse_ = OpenWarehouse(WarehouseConfig(), dir_).value();
     ASSERT_TRUE(warehouse_->Prepare(Catalog{}).ok());
     store_ = &warehouse_->tasks();
@@ -71,7 +73,7 @@ class SchedulerTest : public ::testing::Test {
           std::lock_guard<std::mutex> lock(mu_);
           alerts_.push_back(std::move(a));
         },
-        &clock_, &metrics_);
+        &env_, &metrics_);
     return *scheduler_;
   }
 
@@ -88,7 +90,7 @@ class SchedulerTest : public ::testing::Test {
   const std::string dir_ = tmp_.path();
   std::unique_ptr<Warehouse> warehouse_;
   TaskStore* store_ = nullptr;
-  ManualClock clock_{At(10, 0, 30)};
+  FaultInjectionEnv env_;  // for its manual clock
   MetricsRegistry metrics_;
   std::mutex mu_;
   std::map<std::string, std::vector<bool>> script_;
@@ -104,11 +106,11 @@ TEST_F(SchedulerTest, ACronTaskFiresAtItsTimesAndNotBefore) {
   EXPECT_EQ(s.Tick(), At(10, 5));  // the next thing to do
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_TRUE(ran_.empty());
-  clock_.Set(At(10, 5));
+  env_.SetNowMicros(At(10, 5));
   ASSERT_TRUE(s.Settle(kSettle));
-  clock_.Set(At(10, 9, 59));
+  env_.SetNowMicros(At(10, 9, 59));
   ASSERT_TRUE(s.Settle(kSettle));
-  clock_.Set(At(10, 10));
+  env_.SetNowMicros(At(10, 10));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"every5", "every5"}));
   auto history = store_->History("every5", 10).value();
@@ -122,7 +124,7 @@ TEST_F(SchedulerTest, ACronTaskFiresAtItsTimesAndNotBefore) {
 
 TEST_F(SchedulerTest, MissedFiresAreNotMadeUpAfterALongGap) {
   Scheduler& s = Make({Task("hourly", "@hourly")});
-  clock_.Set(At(15, 30));  // five fires went by
+  env_.SetNowMicros(At(15, 30));  // five fires went by
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_.size(), 1u);
   EXPECT_EQ(s.Tick(), At(16, 0));
@@ -132,9 +134,9 @@ TEST_F(SchedulerTest, AFireDuringARunningRunIsSkippedAndRecorded) {
   std::promise<void> release;
   gate_["slow"] = release.get_future().share();
   Scheduler& s = Make({Task("slow", "1m")});
-  clock_.Set(At(10, 1));
+  env_.SetNowMicros(At(10, 1));
   s.Tick();  // starts, blocks in the gate
-  clock_.Set(At(10, 2));
+  env_.SetNowMicros(At(10, 2));
   s.Tick();  // fires again while running: skipped
   release.set_value();
   ASSERT_TRUE(s.Settle(kSettle));
@@ -148,13 +150,13 @@ TEST_F(SchedulerTest, AFireDuringARunningRunIsSkippedAndRecorded) {
 TEST_F(SchedulerTest, FailedAttemptsAreRetriedWithBackoffAndOnlyTheOutcomeIsRecorded) {
   Script("flaky", {false, false, true});
   Scheduler& s = Make({Task("flaky", "@hourly", {}, /*retries=*/3)});
-  clock_.Set(At(11, 0));
+  env_.SetNowMicros(At(11, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(s.Tick(), At(11, 0, 1));  // first retry after 1 s
-  clock_.Set(At(11, 0, 1));
+  env_.SetNowMicros(At(11, 0, 1));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(s.Tick(), At(11, 0, 3));  // then 2 s
-  clock_.Set(At(11, 0, 3));
+  env_.SetNowMicros(At(11, 0, 3));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_.size(), 3u);
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"flaky succeeded"}));
@@ -166,7 +168,7 @@ TEST_F(SchedulerTest, AFailureAlertsAndTheFirstSuccessAfterItAlertsARecovery) {
   Script("job", {false, true, true});
   Scheduler& s = Make({Task("job", "@hourly")});
   for (int hour : {11, 12, 13}) {
-    clock_.Set(At(hour, 0));
+    env_.SetNowMicros(At(hour, 0));
     ASSERT_TRUE(s.Settle(kSettle));
   }
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"job failed", "job succeeded", "job succeeded"}));
@@ -180,7 +182,7 @@ TEST_F(SchedulerTest, AFailureAlertsAndTheFirstSuccessAfterItAlertsARecovery) {
 
 TEST_F(SchedulerTest, DependantsRunInOrderAfterTheirPredecessorsSucceed) {
   Scheduler& s = Make({Task("c", "", {"b"}), Task("a", "@daily"), Task("b", "", {"a"}), Task("d", "", {"a", "c"})});
-  clock_.Set(At(24, 0));
+  env_.SetNowMicros(At(24, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"a succeeded", "b succeeded", "c succeeded", "d succeeded"}));
@@ -189,7 +191,7 @@ TEST_F(SchedulerTest, DependantsRunInOrderAfterTheirPredecessorsSucceed) {
 TEST_F(SchedulerTest, AFailureStopsItsDependantsAndRecordsWhy) {
   Script("a", {false});
   Scheduler& s = Make({Task("a", "@daily"), Task("b", "", {"a"}), Task("c", "", {"b"})});
-  clock_.Set(At(24, 0));
+  env_.SetNowMicros(At(24, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a"}));
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"a failed", "b skipped"}));
@@ -198,10 +200,10 @@ TEST_F(SchedulerTest, AFailureStopsItsDependantsAndRecordsWhy) {
 
 TEST_F(SchedulerTest, ADependantWaitsForEveryPredecessor) {
   Scheduler& s = Make({Task("a", "0 1 * * *"), Task("b", "0 2 * * *"), Task("both", "", {"a", "b"})});
-  clock_.Set(At(25, 0));  // 01:00 next day: a only
+  env_.SetNowMicros(At(25, 0));  // 01:00 next day: a only
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a"}));
-  clock_.Set(At(26, 0));
+  env_.SetNowMicros(At(26, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"a", "b", "both"}));
 }
@@ -209,11 +211,11 @@ TEST_F(SchedulerTest, ADependantWaitsForEveryPredecessor) {
 TEST_F(SchedulerTest, ASuspendedTaskDoesNotFireUntilResumed) {
   ASSERT_TRUE(store_->SetSuspended("paused", true).ok());
   Scheduler& s = Make({Task("paused", "@hourly")});
-  clock_.Set(At(11, 0));
+  env_.SetNowMicros(At(11, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_TRUE(ran_.empty());
   ASSERT_TRUE(store_->SetSuspended("paused", false).ok());  // as `sluice tasks resume` from another process
-  clock_.Set(At(12, 0));
+  env_.SetNowMicros(At(12, 0));
   ASSERT_TRUE(s.Settle(kSettle));
   EXPECT_EQ(ran_, (std::vector<std::string>{"paused"}));
   EXPECT_EQ(store_->Suspended().value().size(), 0u);

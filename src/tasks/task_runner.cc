@@ -1,7 +1,5 @@
 #include "tasks/task_runner.h"
 
-#include <filesystem>
-
 #include "base/clock.h"
 #include "merge/merge_run.h"
 #include "warehouse/backend.h"
@@ -9,28 +7,18 @@
 namespace sluice {
 namespace {
 
-Result<std::string> ReadSqlFile(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Status::NotFound(fmt::format("cannot read sql_file '{}': {}", path, ec.message()));
-  std::string text(size, '\0');
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::NotFound(fmt::format("cannot open sql_file '{}'", path));
-  const size_t got = std::fread(text.data(), 1, size, f);
-  std::fclose(f);
-  text.resize(got);
-  return text;
-}
-
-Result<int64_t> RunSql(Warehouse* warehouse, const TaskSpec& task) {
+Result<int64_t> RunSql(Env* env, Warehouse* warehouse, const TaskSpec& task) {
   std::string sql = task.sql;
   if (!task.sql_file.empty()) {
-    ASSIGN_OR_RETURN(sql, ReadSqlFile(task.sql_file));
+    auto text = ReadFileToString(env, task.sql_file);
+    if (!text.ok()) return text.status().WithContext("reading sql_file");
+    sql = std::move(text).value();
   }
   return warehouse->RunScript(sql, task.timeout_micros > 0 ? task.timeout_micros : INT64_MAX / 2);
 }
 
-Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const EventSpec& event, int64_t now) {
+Result<int64_t> RunRetention(Env* env, const Config& config, Warehouse* warehouse, const EventSpec& event,
+                             int64_t now) {
   int64_t removed = 0;
   if (event.staging_retention_micros > 0) {
     // Only rows the merge has consumed: the seed's cleanup deletes by event
@@ -44,9 +32,9 @@ Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const E
     ASSIGN_OR_RETURN(auto files, warehouse->FilesLoadedBefore(
                                      event, FormatTimestamp(now - event.landing_retention_micros)));
     for (const auto& f : files) {
-      std::error_code ec;
-      if (std::filesystem::remove(config.data_dir + "/" + f, ec)) ++removed;
-      else if (ec) return Status::IOError(fmt::format("cannot delete {}: {}", f, ec.message()));
+      const Status deleted = env->RemoveFile(config.data_dir + "/" + f);
+      if (deleted.ok()) ++removed;
+      else if (deleted.code() != StatusCode::kNotFound) return deleted;
     }
   }
   return removed;
@@ -54,13 +42,13 @@ Result<int64_t> RunRetention(const Config& config, Warehouse* warehouse, const E
 
 }  // namespace
 
-TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_micros) {
+TaskOutcome RunTaskOnce(Env* env, const Config& config, const TaskSpec& task, int64_t now_micros) {
   TaskOutcome outcome;
   auto warehouse = OpenWarehouse(config.warehouse, config.data_dir);
   Result<int64_t> rows = Status::Internal("no warehouse");
   if (warehouse.ok()) {
     switch (task.kind) {
-      case TaskSpec::Kind::kSql: rows = RunSql(warehouse->get(), task); break;
+      case TaskSpec::Kind::kSql: rows = RunSql(env, warehouse->get(), task); break;
       case TaskSpec::Kind::kMerge: {
         MergeOptions options;
         options.data_dir = config.data_dir;
@@ -69,7 +57,9 @@ TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_
         else rows = counts.status();
         break;
       }
-      case TaskSpec::Kind::kRetention: rows = RunRetention(config, warehouse->get(), *task.event, now_micros); break;
+      case TaskSpec::Kind::kRetention:
+        rows = RunRetention(env, config, warehouse->get(), *task.event, now_micros);
+        break;
     }
   } else {
     rows = warehouse.status();

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/env.h"
 #include "config/config.h"
 #include "tasks/task.h"
 
@@ -21,6 +22,7 @@ struct TaskOutcome {
 // below the stream position) and loaded longer ago than retention.staging,
 // and the landed files whose load is recorded longer ago than
 // retention.landing; a file that was never loaded is never deleted.
-TaskOutcome RunTaskOnce(const Config& config, const TaskSpec& task, int64_t now_micros);
+// Files (sql_file, landed files) are read and removed through `env`.
+TaskOutcome RunTaskOnce(Env* env, const Config& config, const TaskSpec& task, int64_t now_micros);
 
 }  // namespace sluice

@@ -21,8 +21,6 @@ namespace sluice {
 namespace fs = std::filesystem;
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 int ColumnIndex(const std::vector<SourceColumn>& columns, const std::string& name) {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i].name == name) return static_cast<int>(i);
@@ -103,8 +101,8 @@ class Batch {
   int64_t rows() const { return rows_; }
 
   // Loads every file of the batch, then starts the next one.
-  Status Load(const Config& config, Warehouse* warehouse, BackfillReport* report) {
-    Loader loader(config, warehouse);
+  Status Load(Env* env, const Config& config, Warehouse* warehouse, BackfillReport* report) {
+    Loader loader(env, LandingFoldersOf(config), warehouse);
     for (auto& [type, file] : files_) {
       file.out->close();
       if (!*file.out) return Status::IOError(fmt::format("cannot write '{}'", file.path));
@@ -138,10 +136,11 @@ class Batch {
 
 class Progress {
  public:
-  Progress(bool on, std::optional<int64_t> total) : on_(on), total_(total), start_(Clock::now()) {}
+  Progress(Env* env, bool on, std::optional<int64_t> total)
+      : env_(env), on_(on), total_(total), start_(env->MonotonicNow()) {}
   void Update(int64_t rows, bool final = false) {
     if (!on_) return;
-    const auto now = Clock::now();
+    const MonotonicTime now = env_->MonotonicNow();
     if (!final && now - last_ < std::chrono::milliseconds(500)) return;
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
@@ -156,9 +155,10 @@ class Progress {
   }
 
  private:
+  Env* const env_;
   bool on_;
   std::optional<int64_t> total_;
-  Clock::time_point start_, last_;
+  MonotonicTime start_, last_;
 };
 
 Status Validate(const Config& config, const BackfillRequest& r) {
@@ -173,9 +173,10 @@ Status Validate(const Config& config, const BackfillRequest& r) {
 
 }  // namespace
 
-Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse, const BackfillRequest& request) {
+Result<BackfillReport> RunPgBackfill(Env* env, const Config& config, Warehouse* warehouse,
+                                     const BackfillRequest& request) {
   RETURN_IF_ERROR(Validate(config, request));
-  const auto started = Clock::now();
+  const MonotonicTime started = env->MonotonicNow();
   ASSIGN_OR_RETURN(auto source, PgConnection::Connect(request.dsn));
   const std::string base = request.query.empty() ? "SELECT * FROM " + request.table : request.query;
 
@@ -234,11 +235,11 @@ Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse,
 
   Batch batch(dir + "/tmp", report.name);
   batch.set_number(saved.batches);
-  Progress progress(request.progress, total);
+  Progress progress(env, request.progress, total);
   std::optional<std::string> batch_cursor;  // the cursor value of the batch's last row
   const int64_t rows_before = saved.rows;   // read by the runs this one resumes
   const auto finish_batch = [&]() -> Status {
-    RETURN_IF_ERROR(batch.Load(config, warehouse, &report));
+    RETURN_IF_ERROR(batch.Load(env, config, warehouse, &report));
     if (cursor_column < 0 || !batch_cursor) return Status::Ok();
     saved.cursor = *batch_cursor;
     saved.rows = rows_before + report.rows;
@@ -298,7 +299,7 @@ Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse,
   RETURN_IF_ERROR(failed);
   RETURN_IF_ERROR(finish_batch());
   progress.Update(report.rows, /*final=*/true);
-  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  report.seconds = std::chrono::duration<double>(env->MonotonicNow() - started).count();
   return report;
 }
 

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "warehouse/backend.h"
@@ -58,7 +59,9 @@ struct BackfillReport {
 };
 
 // InvalidArgument for bad options (naming the source's columns when a
-// column is unknown); Unavailable when the source cannot be reached.
-Result<BackfillReport> RunPgBackfill(const Config& config, Warehouse* warehouse, const BackfillRequest& request);
+// column is unknown); Unavailable when the source cannot be reached. Landed
+// files are written, and time read, through `env`.
+Result<BackfillReport> RunPgBackfill(Env* env, const Config& config, Warehouse* warehouse,
+                                     const BackfillRequest& request);
 
 }  // namespace sluice
