@@ -185,7 +185,8 @@ class CrashSequence {
     MetricsRegistry metrics;
     LandingWriter writer(env, config_.landing, Folders(), &metrics);
     Loader loader(env, Folders(), warehouse->get());
-    if (!writer.Start().ok()) return;  // the power went during its recovery
+    if (!writer.Recover().ok()) return;  // the power went during its recovery
+    writer.Start();
     for (int64_t steps = Uniform(5, 40); steps > 0 && !env->crashed(); --steps) {
       const int64_t action = Uniform(0, 99);
       if (action < 55) {
@@ -238,7 +239,9 @@ class CrashSequence {
     MetricsRegistry metrics;
     LandingWriter writer(env, config_.landing, Folders(), &metrics);
     Loader loader(env, Folders(), warehouse->get());
-    return writer.Start().ok() && LoadReady(&writer, &loader);
+    if (!writer.Recover().ok()) return false;
+    writer.Start();
+    return LoadReady(&writer, &loader);
   }
 
   // Everything after the crash point fails: the components stop (their

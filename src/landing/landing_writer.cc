@@ -40,15 +40,18 @@ LandingWriter::LandingWriter(Env* env, const LandingConfig& config, LandingFolde
 
 LandingWriter::~LandingWriter() { Stop(); }
 
-Result<RecoveryReport> LandingWriter::Start() {
+Result<RecoveryReport> LandingWriter::Recover() {
   ASSIGN_OR_RETURN(RecoveryReport report, sealer_.RecoverOpenFiles());
   if (report.torn_bytes_dropped > 0)
     Log("landing")->warn("recovery dropped {} bytes of torn, unacknowledged last lines", report.torn_bytes_dropped);
   ASSIGN_OR_RETURN(auto ready, queue_.List());
   for (const auto& f : ready) backlog_bytes_ += static_cast<int64_t>(f.bytes);
+  return report;
+}
+
+void LandingWriter::Start() {
   flusher_ = std::thread([this] { FlushLoop(); });
   sealing_ = std::thread([this] { SealLoop(); });
-  return report;
 }
 
 bool LandingWriter::Ready() const {

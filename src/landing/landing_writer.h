@@ -49,8 +49,12 @@ class LandingWriter final : public EventLander {
   LandingWriter(Env* env, const LandingConfig& config, LandingFolders folders, MetricsRegistry* metrics);
   ~LandingWriter() override;
 
-  // Seals what a crash left in open files, then starts the threads.
-  Result<RecoveryReport> Start();
+  // Seals what a crash left in open files and counts the backlog the ready
+  // queue holds. Call once, before Start (the pipeline may start in between
+  // and load what recovery sealed).
+  Result<RecoveryReport> Recover();
+  // Starts the flushing and sealing threads: from now on Land() lands.
+  void Start();
   void Land(const EventSpec& event, IncomingEvents events, LandedCallback done) override;
   bool Ready() const override;
   // Refuses new events, lands the queued ones, seals every open file, joins.

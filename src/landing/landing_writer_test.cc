@@ -92,7 +92,8 @@ events:
   void ExpectABatchFailingAt(EnvCall call) {
     faulty_.FailCall(call, config_.landing_dir() + "/_open", 2, ENOSPC);
     LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
-    ASSERT_TRUE(writer.Start().ok());
+    ASSERT_TRUE(writer.Recover().ok());
+    writer.Start();
     ASSERT_TRUE(LandAndWait(&writer, {{"T1", R"({"Id":"a","V":1})"}, {"T1", R"({"Id":"b","V":1})"}}).ok());
     const Status failed = LandAndWait(&writer, {{"T1", R"({"Id":"c","V":1})"}, {"T1", R"({"Id":"d","V":1})"}});
     EXPECT_EQ(failed.code(), StatusCode::kUnavailable);
@@ -127,7 +128,8 @@ events:
 
 TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   std::vector<std::thread> clients;
   std::atomic<int> acknowledged{0};
   for (int c = 0; c < 8; ++c) {
@@ -156,7 +158,8 @@ TEST_F(LandingWriterTest, EveryAcknowledgedEventIsInASealedFileExactlyOnce) {
 
 TEST_F(LandingWriterTest, OneFsyncCoversManyQueuedRequests) {
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   // Queue many requests without waiting, then wait for all.
   std::vector<std::future<Status>> results;
   std::vector<std::shared_ptr<std::promise<Status>>> promises;
@@ -177,7 +180,8 @@ TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) 
   // 20 tenants in one request: 20 open files synced in one batch, more than
   // the flusher and its helper threads, so helpers take several files each.
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   std::vector<IncomingEvent> events;
   for (int t = 0; t < 20; ++t) events.push_back({fmt::format("T{}", t), fmt::format(R"({{"Id":"{}","V":1}})", t)});
   ASSERT_TRUE(LandAndWait(&writer, events).ok());
@@ -196,7 +200,8 @@ TEST_F(LandingWriterTest, ABatchTouchingMoreFilesThanSyncHelpersLandsEveryFile) 
 TEST_F(LandingWriterTest, FilesRollAtRollSize) {
   config_.landing.roll_size = 200;
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   for (int r = 0; r < 20; ++r)
     ASSERT_TRUE(LandAndWait(&writer, {{"T1", fmt::format(R"({{"Id":"{:020}","V":1}})", r)}}).ok());
   writer.Stop();
@@ -210,8 +215,9 @@ TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
   const std::string open = OpenFilePath(config_.landing_dir(), "Order", "T1", 1'700'000'000'000'000, 7);
   testing::WriteFile(open, "{\"Id\":\"a\",\"V\":1}\n{\"Id\":\"b\",\"V\":1}\n{\"Id\":\"c\",\"V");
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  auto report = writer.Start();
+  auto report = writer.Recover();
   ASSERT_TRUE(report.ok()) << report.status().message();
+  writer.Start();
   EXPECT_EQ(report->files_sealed, 1);
   EXPECT_EQ(report->torn_bytes_dropped, 12);
   writer.Stop();
@@ -224,7 +230,8 @@ TEST_F(LandingWriterTest, RecoveryDropsOnlyTheTornLastLineAndSealsTheRest) {
 
 TEST_F(LandingWriterTest, AfterStopEventsAreRefusedAsUnavailable) {
   LandingWriter writer(Env::Default(), config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   writer.Stop();
   EXPECT_FALSE(writer.Ready());
   Status st = LandAndWait(&writer, {{"T1", R"({"Id":"x","V":1})"}});
@@ -245,7 +252,8 @@ TEST_F(LandingWriterTest, ASealThatFailsMidwayIsRetriedAndSealsOnce) {
   // The compressed copy is complete, but cannot be renamed into place.
   faulty_.FailCall(EnvCall::kRename, config_.landing_dir() + "/Order", 1, EIO);
   LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   LandAndSeal(&writer, 2);
   writer.Stop();
   EXPECT_EQ(LandedLines(&writer), (std::multiset<std::string>{R"({"Id":"a","V":1})", R"({"Id":"b","V":1})"}));
@@ -261,7 +269,8 @@ TEST_F(LandingWriterTest, AMarkerThatCannotBeWrittenFailsTheSealWhichIsRetried) 
   const std::string ready_dir = config_.landing_dir() + "/_ready";
   faulty_.FailCall(EnvCall::kSync, ready_dir, 1, ENOSPC);
   LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
-  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.Recover().ok());
+  writer.Start();
   LandAndSeal(&writer, 2);
   writer.Stop();
   EXPECT_EQ(FilesIn(ready_dir).size(), 1u) << "one marker, and no temporary one";

@@ -37,10 +37,12 @@ int64_t SealedMicros(const ReadyFile& f) {
 }
 }  // namespace
 
-Pipeline::Pipeline(const Config& config, Env* env, Warehouse* warehouse, LandingWriter* landing,
-                   MetricsRegistry* metrics)
-    : config_(config),
-      env_(env),
+Pipeline::Pipeline(Env* env, const Catalog& catalog, const LandingConfig& landing_config, LandingFolders folders,
+                   Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics)
+    : env_(env),
+      catalog_(catalog),
+      seal_when_idle_micros_(landing_config.seal_when_idle_micros),
+      folders_(std::move(folders)),
       warehouse_(warehouse),
       landing_(landing),
       files_loaded_(metrics->GetCounter("sluice_loader_files_total", "landed files loaded into staging")),
@@ -50,12 +52,12 @@ Pipeline::Pipeline(const Config& config, Env* env, Warehouse* warehouse, Landing
       merge_errors_(metrics->GetCounter("sluice_merge_rejected_total", "rows rejected into sluice_merge_errors")),
       pipeline_failures_(metrics->GetCounter("sluice_pipeline_failures_total", "load or merge cycles that failed")),
       merge_lag_(metrics->GetGauge("sluice_merge_lag_rows", "staging rows loaded but not yet merged")) {
-  for (const auto& e : config.catalog.events)  // merge leftovers at start
+  for (const auto& e : catalog.events)  // merge leftovers at start
     if (e.merge_schedule.empty()) unmerged_types_.insert(e.name);
   metrics->AddCallbackGauge("sluice_freshness_seconds", "now minus the sealing time of the newest merged events",
                             [this] {
                               const int64_t newest = newest_merged_micros_.load();
-                              return newest == 0 ? 0.0 : static_cast<double>(NowMicros() - newest) / 1e6;
+                              return newest == 0 ? 0.0 : static_cast<double>(env_->NowMicros() - newest) / 1e6;
                             });
 }
 
@@ -121,12 +123,12 @@ bool Pipeline::Cycle() {
   }
   // Nothing sealed is waiting: seal what has waited long enough in open
   // files now, so an event is visible about seal_when_idle after its 202.
-  if (ready->empty() && config_.landing.seal_when_idle_micros > 0)
-    landing_->SealOpenedBefore(NowMicros() - config_.landing.seal_when_idle_micros);
-  Loader loader(env_, LandingFoldersOf(config_), warehouse_);
+  if (ready->empty() && seal_when_idle_micros_ > 0)
+    landing_->SealOpenedBefore(env_->NowMicros() - seal_when_idle_micros_);
+  Loader loader(env_, folders_, warehouse_);
   int64_t newest_loaded = 0;
   for (const ReadyFile& f : *ready) {
-    const EventSpec* event = config_.catalog.Find(f.event_type);
+    const EventSpec* event = catalog_.Find(f.event_type);
     if (event == nullptr) {
       Log("pipeline")->warn("{} is for event type '{}', which the catalog no longer has; left in place", f.landed_as,
                             f.event_type);
@@ -149,9 +151,9 @@ bool Pipeline::Cycle() {
     if (event->merge_schedule.empty()) unmerged_types_.insert(event->name);
   }
   for (auto it = unmerged_types_.begin(); it != unmerged_types_.end();) {
-    const EventSpec* event = config_.catalog.Find(*it);
+    const EventSpec* event = catalog_.Find(*it);
     MergeOptions options;
-    options.data_dir = config_.data_dir;
+    options.data_dir = folders_.data_dir;
     auto counts = RunMerge(warehouse_, *event, options);
     if (!counts.ok()) {
       Log("pipeline")->warn("merging {} failed, will retry: {}", *it, counts.status().message());

@@ -27,7 +27,10 @@ namespace sluice {
 
 class Pipeline {
  public:
-  Pipeline(const Config& config, Env* env, Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics);
+  // Everything but `folders` outlives the pipeline; `warehouse` becomes the
+  // pipeline thread's. `landing_config` gives seal_when_idle.
+  Pipeline(Env* env, const Catalog& catalog, const LandingConfig& landing_config, LandingFolders folders,
+           Warehouse* warehouse, LandingWriter* landing, MetricsRegistry* metrics);
   ~Pipeline();
 
   void Start();
@@ -41,8 +44,10 @@ class Pipeline {
   // One pass; returns false if something failed and should be retried.
   bool Cycle();
 
-  const Config& config_;
   Env* const env_;
+  const Catalog& catalog_;
+  const int64_t seal_when_idle_micros_;
+  const LandingFolders folders_;
   Warehouse* warehouse_;
   LandingWriter* landing_;
   std::set<std::string> unmerged_types_;  // loaded, not yet merged (pipeline thread only)
