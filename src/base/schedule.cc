@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/text.h"
 
 namespace sluice {
@@ -24,36 +25,6 @@ constexpr int64_t kMaxIntervalDays = 365;
 // earliest chosen day; the rarest such date is February 29, and leap years can
 // be 8 years apart (2096 -> 2104: 2100 is not a leap year).
 constexpr int64_t kMaxYearsBetweenFires = 8;
-
-// Howard Hinnant's days_from_civil / civil_from_days
-// (http://howardhinnant.github.io/date_algorithms.html): proleptic Gregorian,
-// day 0 is 1970-01-01.
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct CivilDate {
-  int64_t year;
-  int month;  // 1-12
-  int day;    // 1-31
-};
-
-CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
 
 bool IsLeapYear(int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
 
@@ -463,10 +434,12 @@ int64_t Schedule::NextCronAfter(int64_t after_micros) const {
   const int64_t first_minute = FloorDiv(after_micros, kMicrosPerMinute) + 1;  // strictly after
   const int64_t first_day = FloorDiv(first_minute, kMinutesPerDay);
   const int minute_of_day = static_cast<int>(first_minute - first_day * kMinutesPerDay);
-  const CivilDate start = CivilFromDays(first_day);
-  int64_t year = start.year;
-  int month = start.month, day = start.day, hour = minute_of_day / 60, minute = minute_of_day % 60;
-  const int64_t last_year = start.year + kMaxYearsBetweenFires;
+  int64_t year = 0;
+  unsigned start_month = 0, start_day = 0;
+  CivilFromDays(first_day, &year, &start_month, &start_day);
+  int month = static_cast<int>(start_month), day = static_cast<int>(start_day);
+  int hour = minute_of_day / 60, minute = minute_of_day % 60;
+  const int64_t last_year = year + kMaxYearsBetweenFires;
 
   const auto next_month = [&] {
     day = 1, hour = 0, minute = 0;
@@ -483,7 +456,8 @@ int64_t Schedule::NextCronAfter(int64_t after_micros) const {
       next_month();
       continue;
     }
-    if (!DayMatches(DaysFromCivil(year, month, day), day)) {
+    const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    if (!DayMatches(days, day)) {
       next_day();
       continue;
     }
@@ -499,7 +473,7 @@ int64_t Schedule::NextCronAfter(int64_t after_micros) const {
       if (hour == 24) next_day();
       continue;
     }
-    const __int128 minutes = static_cast<__int128>(DaysFromCivil(year, month, day)) * kMinutesPerDay + hour * 60 + m;
+    const __int128 minutes = static_cast<__int128>(days) * kMinutesPerDay + hour * 60 + m;
     return ClampToInt64(minutes * kMicrosPerMinute);
   }
   return kNever;  // unreachable for a Schedule that Parse accepted (see kMaxYearsBetweenFires)
