@@ -8,7 +8,7 @@
 // MERGE … USING (flatten EntryList with jsonb_array_elements, cast every
 // column, keep the newest version per key with ROW_NUMBER()) … WHEN MATCHED
 // AND newer THEN UPDATE … WHEN NOT MATCHED THEN INSERT, into a final table
-// created with sluice's own DDL (PostgresCreateFinalTable).
+// created with sluice's own DDL (PgDialect's CreateTable of FinalTableDef).
 #pragma once
 
 #include <cstdint>

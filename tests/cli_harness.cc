@@ -109,6 +109,8 @@ void Workspace::SetConfig(const std::string& yaml) const { WriteFile(config_path
 
 std::vector<Row> Workspace::Query(const std::string& sql) const { return warehouse_->Query(sql); }
 
+void Workspace::Exec(const std::string& sql) const { warehouse_->Exec(sql); }
+
 std::vector<std::string> Workspace::Columns(const std::string& table) const { return warehouse_->Columns(table); }
 
 bool Workspace::HasTable(const std::string& name) const { return warehouse_->HasTable(name); }

@@ -99,6 +99,8 @@ class Workspace {
   // One read-only statement on the warehouse. Throws std::runtime_error
   // (also when the warehouse or the table does not exist yet).
   std::vector<Row> Query(const std::string& sql) const;
+  // Statements that change the warehouse behind sluice's back (TestWarehouse::Exec).
+  void Exec(const std::string& sql) const;
   int64_t Count(const std::string& table_or_query) const;  // count(*) of a table, or a query's first integer
   // The final table as text rows ("NULL" for NULL), ordered by its key.
   std::vector<std::string> FinalRows(const std::string& columns = "*") const;

@@ -118,7 +118,7 @@ TEST(PgCluster, PostgresValuesReadBackAsTheSqliteBackendsCells) {
   ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
   std::string create = "CREATE TABLE t (", insert = "INSERT INTO t VALUES (", pg = "SELECT ";
   for (size_t i = 0; i < cases.size(); ++i) {
-    // Column types as SqliteColumnType writes them: the affinity decides what is stored.
+    // Column types as SqliteDialect::TypeName writes them: the affinity decides what is stored.
     const std::string type = cases[i].pg.find("numeric") != std::string::npos ? "REAL"
                              : cases[i].pg.find("float") != std::string::npos ? "DOUBLE"
                              : cases[i].pg.find("int") != std::string::npos   ? "BIGINT"

@@ -33,6 +33,9 @@ class TestWarehouse {
   // backend's would be (pg_harness.h says how PostgreSQL's map). Throws
   // std::runtime_error, also when the table does not exist yet. Thread-safe.
   virtual std::vector<Row> Query(const std::string& sql) const = 0;
+  // Statements that change the warehouse behind sluice's back (to set up
+  // what an earlier version left, say). Throws std::runtime_error.
+  virtual void Exec(const std::string& sql) const = 0;
   // The table's columns in table order; empty if there is no such table.
   virtual std::vector<std::string> Columns(const std::string& table) const = 0;
   virtual bool HasTable(const std::string& name) const = 0;

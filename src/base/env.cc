@@ -211,10 +211,15 @@ Env* Env::Default() {
   return env;
 }
 
-Status CreateDirDurably(Env* env, const std::string& dir) {
-  if (dir.empty() || env->Exists(dir)) return Status::Ok();
+Status CreateDirDurably(Env* env, const std::string& dir, const std::string& within) {
+  if (dir.empty()) return Status::Ok();
   const std::string parent = fs::path(dir).parent_path().string();
-  if (parent != dir) RETURN_IF_ERROR(CreateDirDurably(env, parent));
+  if (env->Exists(dir)) {
+    const fs::path relative = fs::path(dir).lexically_relative(within);
+    const bool below_within = !within.empty() && !relative.empty() && *relative.begin() != ".." && relative != ".";
+    return below_within ? env->SyncDir(parent) : Status::Ok();
+  }
+  if (parent != dir) RETURN_IF_ERROR(CreateDirDurably(env, parent, within));
   RETURN_IF_ERROR(env->CreateDir(dir));
   return env->SyncDir(parent.empty() ? "." : parent);
 }

@@ -131,8 +131,13 @@ class Env {
 };
 
 // Creates `dir` and every missing parent, syncing the parent of each folder
-// it creates, so that the folders survive a crash once it returns.
-Status CreateDirDurably(Env* env, const std::string& dir);
+// it creates, so that the folders survive a crash once it returns. The
+// deepest folder of the path that exists already is synced into its parent
+// again when it lies below `within`: an earlier call may have created it and
+// failed to sync its parent (a full disk), and nothing else would ever make
+// it durable. `within` ("" for none) is a folder known to be durable, such
+// as the landing zone's root.
+Status CreateDirDurably(Env* env, const std::string& dir, const std::string& within = "");
 
 // The whole content of a (small) file.
 Result<std::string> ReadFileToString(Env* env, const std::string& path);

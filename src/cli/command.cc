@@ -22,7 +22,10 @@ std::unique_ptr<Session> OpenSession(const GlobalOptions& global, int* exit_code
   session->config = std::move(config).value();
   auto warehouse = OpenWarehouse(session->config.warehouse, session->config.data_dir);
   if (!warehouse.ok()) {
-    *exit_code = ReportError(warehouse.status());
+    // InvalidArgument: the warehouse section cannot work (no DSN, say).
+    *exit_code = ReportError(warehouse.status(), warehouse.status().code() == StatusCode::kInvalidArgument
+                                                     ? kExitUsage
+                                                     : kExitFailure);
     return nullptr;
   }
   session->warehouse = std::move(warehouse).value();

@@ -13,8 +13,7 @@ int RunServe(const GlobalOptions& global) {
   if (!config.ok()) return ReportError(config.status(), kExitUsage);
   const Status st = ServeUntilSignalled(*config, Env::Default(), std::cout);
   if (st.ok()) return kExitOk;
-  const bool usage = st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound;
-  return ReportError(st, usage ? kExitUsage : kExitFailure);
+  return ReportError(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure);
 }
 
 }  // namespace

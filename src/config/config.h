@@ -113,8 +113,8 @@ std::string ResolveConfigPath(const std::string& flag);
 Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path);
 
 // Every key sluice.yaml accepts, dotted, with <name> for user-chosen names
-// (e.g. "events.<name>.columns.<name>.type"), the registered backends' keys
-// under warehouse. included. docs/configuration.md must describe each; a
+// (e.g. "events.<name>.columns.<name>.type"), including each registered
+// backend's "warehouse.<key>". docs/configuration.md must describe each; a
 // test holds the two together.
 std::vector<std::string> ConfigKeys();
 

@@ -22,6 +22,14 @@ void RegisterWarehouseBackend(std::string backend, std::vector<WarehouseOption> 
 
 const std::map<std::string, std::vector<WarehouseOption>>& WarehouseBackends() { return Registry(); }
 
+void FillWarehouseDefaults(WarehouseConfig* config) {
+  const auto backend = Registry().find(config->backend);
+  if (backend == Registry().end()) return;
+  for (const auto& option : backend->second)
+    if (!config->options.count(option.key) && !option.default_value.empty())
+      config->options[option.key] = option.default_value;
+}
+
 std::string WarehouseBackendList() {
   std::vector<std::string> names;
   // The default first, then the others by name.

@@ -44,5 +44,7 @@ void RegisterWarehouseBackend(std::string backend, std::vector<WarehouseOption> 
 const std::map<std::string, std::vector<WarehouseOption>>& WarehouseBackends();
 // "sqlite or postgres", "a, b or c": the registered backends, for messages.
 std::string WarehouseBackendList();
+// Sets every key of `config`'s backend that is not set to its default.
+void FillWarehouseDefaults(WarehouseConfig* config);
 
 }  // namespace sluice

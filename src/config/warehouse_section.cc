@@ -33,6 +33,13 @@ void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems
     }
   }
   const auto backend = WarehouseBackends().find(warehouse->backend);
+  // The default backend must be there too, unless no backend is (a program
+  // that opens no warehouse: it checks what it can).
+  if (backend == WarehouseBackends().end() && !WarehouseBackends().empty()) {
+    problems->Add(node.Mark(), fmt::format("the default warehouse backend '{}' is not built into this program ({})",
+                                           warehouse->backend, WarehouseBackendList()));
+    return;
+  }
   static const std::vector<WarehouseOption> kNone;
   const std::vector<WarehouseOption>& accepted = backend == WarehouseBackends().end() ? kNone : backend->second;
   for (const auto& kv : node) {
@@ -61,9 +68,7 @@ void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems
     }
     warehouse->options[key] = value;
   }
-  for (const auto& option : accepted)
-    if (!warehouse->options.count(option.key) && !option.default_value.empty())
-      warehouse->options[option.key] = option.default_value;
+  FillWarehouseDefaults(warehouse);
 }
 
 }  // namespace sluice

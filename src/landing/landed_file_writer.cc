@@ -16,8 +16,8 @@ void LandedFileWriter::Abort() {
   cctx_ = nullptr;
 }
 
-Status LandedFileWriter::Open(const std::string& dir, int level) {
-  RETURN_IF_ERROR(CreateDirDurably(env_, dir));
+Status LandedFileWriter::Open(const std::string& dir, const std::string& within, int level) {
+  RETURN_IF_ERROR(CreateDirDurably(env_, dir, within));
   dir_ = dir;
   std::random_device rd;
   temp_path_ = fmt::format("{}/.tmp-{:016x}", dir, (static_cast<uint64_t>(rd()) << 32) | rd());

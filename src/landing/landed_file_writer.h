@@ -27,8 +27,9 @@ class LandedFileWriter {
   LandedFileWriter& operator=(const LandedFileWriter&) = delete;
   ~LandedFileWriter();
 
-  // Starts a temporary file in `dir` (created if missing).
-  Status Open(const std::string& dir, int level = 1);
+  // Starts a temporary file in `dir`, created (durably) if missing below
+  // `within`, a folder known to be durable (see CreateDirDurably).
+  Status Open(const std::string& dir, const std::string& within = "", int level = 1);
   Status Write(std::string_view data);
   // Completes the file as `dir/name`. If that file exists it is replaced.
   Status Finish(const std::string& name);

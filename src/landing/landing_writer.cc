@@ -26,7 +26,7 @@ LandingWriter::LandingWriter(Env* env, const LandingConfig& config, LandingFolde
     : env_(env),
       config_(config),
       folders_(std::move(folders)),
-      queue_(env, folders_.landing_dir + "/" + std::string(kReadyFolder)),
+      queue_(env, folders_.landing_dir + "/" + std::string(kReadyFolder), folders_.data_dir),
       sealer_(env, folders_, &queue_),
       next_seq_(static_cast<uint64_t>(env->NowMicros())),  // unique across restarts
       fsyncs_(metrics->GetCounter("sluice_landing_fsyncs_total", "fdatasync calls on open landing files")),
@@ -89,6 +89,13 @@ void LandingWriter::Stop() {
   if (flusher_.joinable()) flusher_.join();
   seal_cv_.notify_all();
   if (sealing_.joinable()) sealing_.join();
+  // Never started: what was queued will not land.
+  std::vector<Pending> unlanded;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    unlanded.swap(pending_);
+  }
+  for (Pending& p : unlanded) p.done(Status::Unavailable("sluice is shutting down"));
 }
 
 void LandingWriter::FlushLoop() {
@@ -132,7 +139,7 @@ Result<LandingWriter::OpenFile*> LandingWriter::FileFor(const std::string& type,
   file.opened_micros = now;
   // The new file's name, and any folder just created, must survive a crash too.
   const std::string dir = fs::path(file.path).parent_path().string();
-  if (Status st = CreateDirDurably(env_, dir); !st.ok()) return LandingError(st);
+  if (Status st = CreateDirDurably(env_, dir, folders_.data_dir); !st.ok()) return LandingError(st);
   auto created = env_->OpenWritable(file.path, WriteMode::kCreateNew);
   if (!created.ok()) return LandingError(created.status());
   file.file = std::move(created).value();

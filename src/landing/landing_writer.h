@@ -58,6 +58,7 @@ class LandingWriter final : public EventLander {
   void Land(const EventSpec& event, IncomingEvents events, LandedCallback done) override;
   bool Ready() const override;
   // Refuses new events, lands the queued ones, seals every open file, joins.
+  // Without Start, the queued events fail as Unavailable instead.
   void Stop();
 
   ReadyQueue* ready_queue() { return &queue_; }

@@ -8,7 +8,7 @@ namespace sluice {
 
 Status ReadyQueue::Add(const std::string& event_type, const std::string& landed_as, const std::string& checksum,
                        uint64_t bytes) {
-  RETURN_IF_ERROR(CreateDirDurably(env_, dir_));
+  RETURN_IF_ERROR(CreateDirDurably(env_, dir_, within_));
   // Microseconds, made strictly increasing within the process, keep names in sealing order.
   int64_t id = env_->NowMicros();
   int64_t last = last_id_.load();

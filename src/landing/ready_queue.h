@@ -30,7 +30,10 @@ struct ReadyFile {
 class ReadyQueue {
  public:
   // `env` must outlive the queue.
-  ReadyQueue(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  // The queue's folder `dir` is created (durably) below `within`, a folder
+  // known to be durable (see CreateDirDurably).
+  ReadyQueue(Env* env, std::string dir, std::string within = "")
+      : env_(env), dir_(std::move(dir)), within_(std::move(within)) {}
 
   // Unavailable when the disk is full; the marker is then not added.
   Status Add(const std::string& event_type, const std::string& landed_as, const std::string& checksum,
@@ -43,6 +46,7 @@ class ReadyQueue {
  private:
   Env* const env_;
   const std::string dir_;
+  const std::string within_;
   std::atomic<int64_t> last_id_{0};
 };
 

@@ -50,7 +50,7 @@ Status Sealer::Seal(const std::string& open_path) {
   const std::string event_type = relative_open.begin()->string();
 
   LandedFileWriter writer(env_);
-  RETURN_IF_ERROR(writer.Open(fs::path(sealed).parent_path().string()));
+  RETURN_IF_ERROR(writer.Open(fs::path(sealed).parent_path().string(), folders_.data_dir));
   ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(env_, open_path, &writer));
   if (copied.bytes == 0) {
     writer.Abort();

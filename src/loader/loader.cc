@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "base/log.h"
 #include "landing/byte_source.h"
 #include "landing/land_copy.h"
 #include "landing/landed_file_writer.h"
@@ -53,7 +54,7 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
   }
   LandedFileWriter writer(env_);
   const std::string dir = LandingPartitionDir(folders_.landing_dir, event.name, env_->NowMicros(), kLoadTenant);
-  RETURN_IF_ERROR(writer.Open(dir));
+  RETURN_IF_ERROR(writer.Open(dir, folders_.data_dir));
   ASSIGN_OR_RETURN(CopiedContent copied, CopyIntoLanding(env_, path, &writer));
   const std::string& checksum = copied.checksum;
   ASSIGN_OR_RETURN(auto loaded_as, warehouse_->LoadedAs(event.name, checksum));
@@ -74,8 +75,10 @@ Result<LoadOutcome> Loader::LoadFile(const EventSpec& event, const std::string& 
     // load history names, so the landing zone holds each content once.
     ASSIGN_OR_RETURN(auto winner, warehouse_->LoadedAs(event.name, checksum));
     if (winner && *winner != landed_as) {
+      // The load itself is done; a copy left behind is only a spare.
       const Status removed = env_->RemoveFile(folders_.data_dir + "/" + landed_as);
-      if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
+      if (!removed.ok() && removed.code() != StatusCode::kNotFound)
+        Log("loader")->warn("{} duplicates {} and could not be removed: {}", landed_as, *winner, removed.message());
     }
   }
   return outcome;

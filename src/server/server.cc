@@ -22,6 +22,12 @@ Server::Server(const Config& config, Env* env) : config_(config), env_(env) {}
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
+  Status st = StartComponents();
+  if (!st.ok()) stack_.StopAll();
+  return st;
+}
+
+Status Server::StartComponents() {
   auto log = Log("serve");
   RETURN_IF_ERROR(stack_.Start("the warehouse", [&]() -> Status {
     ASSIGN_OR_RETURN(warehouse_, OpenWarehouse(config_.warehouse, config_.data_dir));
@@ -30,7 +36,9 @@ Status Server::Start() {
   landing_ = std::make_unique<LandingWriter>(env_, config_.landing, LandingFoldersOf(config_), &metrics_);
   RETURN_IF_ERROR(stack_.Start("landing recovery", [&]() -> Status {
     auto recovered = landing_->Recover();
-    if (!recovered.ok()) return recovered.status().WithContext("recovering the landing zone");
+    // A file missing or unreadable here is the disk's problem, not the config's.
+    if (!recovered.ok())
+      return Status::IOError(std::string(recovered.status().WithContext("recovering the landing zone").message()));
     if (recovered->files_sealed > 0)
       log->info("recovery sealed {} open files left by the last run", recovered->files_sealed);
     return Status::Ok();
@@ -75,9 +83,12 @@ Status Server::StartAmqpSources() {
         source, config_.catalog, config_.http.max_event,
         [this] { return OpenWarehouse(config_.warehouse, config_.data_dir); }, landing_.get(), &metrics_));
     AmqpSource* started = amqp_.back().get();
-    RETURN_IF_ERROR(stack_.Start(
-        fmt::format("AMQP source {}", source.name), [started] { return started->Start(); },
-        [started] { started->Stop(); }));
+    // A .proto file or message that is not there is the config's to fix.
+    const auto start = [started]() -> Status {
+      Status st = started->Start();
+      return st.code() == StatusCode::kNotFound ? Status::InvalidArgument(std::string(st.message())) : st;
+    };
+    RETURN_IF_ERROR(stack_.Start(fmt::format("AMQP source {}", source.name), start, [started] { started->Stop(); }));
   }
   return Status::Ok();
 }

@@ -48,8 +48,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Starts every component in order. On failure, stops those already
-  // started (in reverse) and returns why: InvalidArgument or NotFound when
-  // the configuration is at fault.
+  // started (in reverse) and returns why: InvalidArgument when the
+  // configuration is at fault, another code when something else is (the
+  // warehouse is down, the landing zone cannot be read).
   Status Start();
   // Stops the started components in the reverse order. Idempotent.
   void Stop();
@@ -57,6 +58,7 @@ class Server {
   std::string address() const;
 
  private:
+  Status StartComponents();
   Status StartTasks();
   Status StartAmqpSources();
 

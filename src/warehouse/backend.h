@@ -16,7 +16,10 @@
 // merges of different types run at once and serialises those of one type.
 //
 // A Warehouse is used from one thread at a time (its stores too: they share
-// its connection). Destroying an uncommitted load or run rolls it back.
+// its connection). Destroying an uncommitted load or run rolls it back. The
+// times it records (loaded_at, merged_at, added_at …) are the wall clock's
+// (base/clock.h), as the database's own would be: the warehouse lies outside
+// the Env seam, and retention compares them with times the caller passes.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,8 @@
 #include "warehouse/registry.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -19,26 +21,42 @@ std::map<std::string, DialectDefinition, std::less<>>& DialectRegistry() {
   return registry;
 }
 
-// A backend's options with its defaults, when `config` is not for it.
-WarehouseConfig DefaultsOf(const BackendDefinition& backend) {
-  WarehouseConfig config;
-  config.backend = backend.name;
-  for (const auto& option : backend.options)
-    if (!option.default_value.empty()) config.options[option.key] = option.default_value;
-  return config;
+// `config` for `backend` when it names it, else the backend's defaults.
+WarehouseConfig ConfigFor(const BackendDefinition& backend, const WarehouseConfig& config) {
+  WarehouseConfig out;
+  if (config.backend == backend.name) out = config;
+  out.backend = backend.name;
+  FillWarehouseDefaults(&out);
+  return out;
 }
 
 }  // namespace
 
+// Registrations run before main: a clash is a build mistake, said at once.
+[[noreturn]] void RefuseRegistration(const std::string& what) {
+  std::fprintf(stderr, "sluice: %s\n", what.c_str());
+  std::abort();
+}
+
 bool RegisterBackend(BackendDefinition backend) {
-  RegisterWarehouseBackend(backend.name, backend.options);
   const std::string name = backend.name;
+  if (FindBackend(name) || FindStandaloneDialect(name))
+    RefuseRegistration(fmt::format("warehouse backend '{}' is registered twice", name));
+  RegisterWarehouseBackend(name, backend.options);
   BackendRegistry()[name] = std::move(backend);
   return true;
 }
 
 bool RegisterDialect(DialectDefinition dialect) {
   const std::string name = dialect.name;
+  if (FindBackend(name) || FindStandaloneDialect(name))
+    RefuseRegistration(fmt::format("DDL dialect '{}' is registered twice", name));
+  // `sluice ddl` takes every standalone dialect's flags: one name, one flag.
+  for (const auto& [other, registered] : DialectRegistry())
+    for (const DialectFlag& flag : dialect.flags)
+      for (const DialectFlag& taken : registered.flags)
+        if (flag.name == taken.name)
+          RefuseRegistration(fmt::format("dialects '{}' and '{}' both take --{}", name, other, flag.name));
   DialectRegistry()[name] = std::move(dialect);
   return true;
 }
@@ -71,7 +89,7 @@ const DialectDefinition* FindStandaloneDialect(std::string_view name) {
 Result<std::unique_ptr<Dialect>> MakeDialect(std::string_view name, const WarehouseConfig& config,
                                              const std::map<std::string, std::string>& flags) {
   if (const BackendDefinition* backend = FindBackend(name))
-    return std::unique_ptr<Dialect>(backend->dialect(config.backend == name ? config : DefaultsOf(*backend)));
+    return std::unique_ptr<Dialect>(backend->dialect(ConfigFor(*backend, config)));
   if (const DialectDefinition* dialect = FindStandaloneDialect(name)) return dialect->make(flags);
   return Status::NotFound(fmt::format("unknown dialect '{}' (one of: {})", name, Join(DialectNames(), ", ")));
 }
@@ -81,7 +99,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseConfig& warehous
   if (backend == nullptr)
     return Status::InvalidArgument(fmt::format("unknown warehouse backend '{}' ({})", warehouse.backend,
                                                WarehouseBackendList()));
-  return backend->open(warehouse, data_dir);
+  return backend->open(ConfigFor(*backend, warehouse), data_dir);
 }
 
 }  // namespace sluice

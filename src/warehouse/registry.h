@@ -2,10 +2,13 @@
 // its own folder: a backend is a folder under src/warehouse/ whose
 // registration file says
 //
-//   const bool kRegistered = RegisterBackend({.name = "…", .open = …, .dialect = …, .options = …});
+//   const bool kRegistered = RegisterBackend({.name = "…", .summary = "…", .options = {…},
+//                                             .open = …, .dialect = …});
 //
-// plus one line in src/warehouse/CMakeLists.txt. Nothing outside a backend's
-// folder names it: config validation (config/warehouse_config.h), `sluice
+// plus one line in src/warehouse/CMakeLists.txt. A name registered twice,
+// or two standalone dialects that take the same `sluice ddl` flag, stop the
+// program before main with a message. Nothing outside a backend's folder
+// names it: config validation (config/warehouse_config.h), `sluice
 // ddl`, OpenWarehouse and the test harness all ask this registry.
 //
 // Registration happens during static initialisation (the backends' targets

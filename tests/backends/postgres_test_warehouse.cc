@@ -29,6 +29,11 @@ std::vector<Row> PostgresTestWarehouse::Query(const std::string& sql) const {
   return reader_->Query(sql);
 }
 
+void PostgresTestWarehouse::Exec(const std::string& sql) const {
+  PgConnection writer(dsn_, schema_, /*read_only=*/false);
+  writer.Exec(sql);
+}
+
 std::vector<std::string> PostgresTestWarehouse::Columns(const std::string& table) const {
   std::vector<std::string> columns;
   for (const auto& row : Query("SELECT column_name FROM information_schema.columns WHERE table_schema = "

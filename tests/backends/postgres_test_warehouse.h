@@ -23,6 +23,7 @@ class PostgresTestWarehouse final : public TestWarehouse {
   std::string backend() const override { return "postgres"; }
   std::string Configure(const std::string& yaml) const override;
   std::vector<Row> Query(const std::string& sql) const override;
+  void Exec(const std::string& sql) const override;
   std::vector<std::string> Columns(const std::string& table) const override;
   bool HasTable(const std::string& name) const override;
   int64_t WriteBytes() const override;

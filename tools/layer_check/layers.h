@@ -2,7 +2,7 @@
 // the exceptions (private sub-folders, test support, named allowances).
 // The file's format is explained at the top of src/LAYERS itself.
 //
-// Paths here are relative to src/ ("sources/http/event_parser.h"); a file
+// Paths here are relative to src/ ("sources/common/event_parser.h"); a file
 // outside src/ is written from there ("../tests/pg_harness.h").
 #pragma once
 

@@ -11,11 +11,10 @@
 
 #include "base/text.h"
 #include "base/utf8.h"
-#include "base/text.h"
 #include "loader/loader.h"
+#include "postgres/pg_conn.h"
 #include "sources/backfill/copy_text.h"
 #include "sources/backfill/row_json.h"
-#include "postgres/pg_conn.h"
 
 namespace sluice {
 namespace fs = std::filesystem;

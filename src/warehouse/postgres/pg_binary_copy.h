@@ -33,7 +33,7 @@ void AppendBinaryCopyTrailer(std::string* out);
 // Starts a row (tuple) of `fields` fields.
 void AppendBinaryRowStart(int fields, std::string* out);
 
-// One field, in the form PostgresColumnType(type)'s recv function reads:
+// One field, in the form the recv function of PgDialect::TypeName(type) reads:
 // bigint (int8), boolean (bool), double precision (float8), text/varchar
 // (the UTF-8 bytes), date (int32 days since 2000-01-01), timestamp (int64
 // microseconds since 2000-01-01 00:00:00), numeric (ndigits, weight, sign,

@@ -22,7 +22,7 @@ Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(PgOptions options) {
   return std::unique_ptr<Warehouse>(new PgWarehouse(std::move(session), std::move(options)));
 }
 
-std::string PgWarehouse::Table(std::string_view name) const { return PgTable(options_.schema, name); }
+std::string PgWarehouse::Table(std::string_view name) const { return dialect_.TableName(name); }
 
 Result<bool> PgWarehouse::SchemaIsCurrent(const Catalog& catalog) {
   for (const auto& table : SystemTables()) {

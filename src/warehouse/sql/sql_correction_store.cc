@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "warehouse/sql/sql_batch.h"
 #include "warehouse/sql/sql_values.h"
 
 namespace sluice {
@@ -15,30 +16,49 @@ const char* Table(CorrectionKind kind) {
 
 }  // namespace
 
-Status SqlCorrectionStore::QueuePending(const EventSpec& event, const std::string& id) {
-  return session_
-      ->Execute("INSERT INTO sluice_corrections_pending (event_type, event_id) VALUES ($1, $2)", {event.name, id})
-      .status();
+Status SqlCorrectionStore::QueuePending(const EventSpec& event, const std::vector<std::string>& ids) {
+  std::vector<SqlParams> rows;
+  for (const auto& id : ids) rows.push_back({event.name, id});
+  return InsertRows(session_, "INSERT INTO sluice_corrections_pending (event_type, event_id)", rows);
+}
+
+Status SqlCorrectionStore::EndInForce(const EventSpec& event, CorrectionKind kind, const std::vector<std::string>& ids,
+                                      const std::string& by, const std::string& at, const std::string& reason) {
+  std::vector<SqlParams> tuples;
+  for (const auto& id : ids) tuples.push_back({id});
+  return ExecuteForTuples(session_,
+                          fmt::format("UPDATE {} SET removed_by = $1, removed_at = $2, removed_reason = $3 "
+                                      "WHERE event_type = $4 AND removed_at IS NULL AND event_id IN {{tuples}}",
+                                      Table(kind)),
+                          {by, at, reason, event.name}, tuples);
 }
 
 Status SqlCorrectionStore::AddExceptions(const EventSpec& event, const std::vector<CorrectedEvent>& events,
                                          const CorrectionNote& note) {
   if (events.empty()) return Status::Ok();
+  // Each event replaces the exception in force for its id, in the given
+  // order; an id given twice is replaced twice, so those go one by one.
+  std::vector<std::vector<CorrectedEvent>> rounds;
+  std::unordered_set<std::string> seen;
+  bool unique = true;
+  for (const auto& e : events) unique &= seen.insert(e.id).second;
+  if (unique) rounds.push_back(events);
+  else for (const auto& e : events) rounds.push_back({e});
   const std::string at = FormatTimestamp(NowMicros());
   return session_->InTransaction([&]() -> Status {
-    for (const auto& e : events) {
-      RETURN_IF_ERROR(QueuePending(event, e.id));
-      RETURN_IF_ERROR(session_
-                          ->Execute("UPDATE sluice_exceptions SET removed_by = $1, removed_at = $2, "
-                                    "removed_reason = 'replaced by a newer exception' "
-                                    "WHERE event_type = $3 AND event_id = $4 AND removed_at IS NULL",
-                                    {note.by, at, event.name, e.id})
-                          .status());
-      RETURN_IF_ERROR(session_
-                          ->Execute("INSERT INTO sluice_exceptions (event_type, event_id, payload, arrived_after, "
-                                    "reason, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                    {event.name, e.id, e.payload, SqlText(e.arrived_after), note.reason, note.by, at})
-                          .status());
+    for (const auto& round : rounds) {
+      std::vector<std::string> ids;
+      std::vector<SqlParams> rows;
+      for (const auto& e : round) {
+        ids.push_back(e.id);
+        rows.push_back({event.name, e.id, e.payload, SqlText(e.arrived_after), note.reason, note.by, at});
+      }
+      RETURN_IF_ERROR(QueuePending(event, ids));
+      RETURN_IF_ERROR(EndInForce(event, CorrectionKind::kException, ids, note.by, at, "replaced by a newer exception"));
+      RETURN_IF_ERROR(InsertRows(session_,
+                                 "INSERT INTO sluice_exceptions (event_type, event_id, payload, arrived_after, reason, "
+                                 "added_by, added_at)",
+                                 rows));
     }
     return Status::Ok();
   });
@@ -46,27 +66,26 @@ Status SqlCorrectionStore::AddExceptions(const EventSpec& event, const std::vect
 
 Result<int64_t> SqlCorrectionStore::AddExclusions(const EventSpec& event, const std::vector<Exclusion>& exclusions,
                                                   const std::string& by) {
-  int64_t added = 0;
-  Status st = session_->InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(auto excluded_ids, InForce(event, CorrectionKind::kExclusion));
-    ASSIGN_OR_RETURN(auto excluded_seqs, ExcludedSeqs(event));
-    const std::string at = FormatTimestamp(NowMicros());
-    for (const auto& e : exclusions) {
-      const bool is_new = e.seq ? excluded_seqs.insert(*e.seq).second : excluded_ids.insert(e.id).second;
-      if (!is_new) continue;  // already excluded (or listed twice)
-      ++added;
-      RETURN_IF_ERROR(QueuePending(event, e.id));
-      RETURN_IF_ERROR(session_
-                          ->Execute("INSERT INTO sluice_exclusions (event_type, event_id, seq, delivery, reason, "
-                                    "added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                                    {event.name, e.id, SqlText(e.seq),
-                                     e.seq ? std::optional<std::string>(e.delivery) : std::nullopt, e.reason, by, at})
-                          .status());
-    }
-    return Status::Ok();
-  });
-  RETURN_IF_ERROR(st);
-  return added;
+  ASSIGN_OR_RETURN(auto excluded_ids, InForce(event, CorrectionKind::kExclusion));
+  ASSIGN_OR_RETURN(auto excluded_seqs, ExcludedSeqs(event));
+  const std::string at = FormatTimestamp(NowMicros());
+  std::vector<std::string> ids;
+  std::vector<SqlParams> rows;
+  for (const auto& e : exclusions) {
+    const bool is_new = e.seq ? excluded_seqs.insert(*e.seq).second : excluded_ids.insert(e.id).second;
+    if (!is_new) continue;  // already excluded (or listed twice)
+    ids.push_back(e.id);
+    rows.push_back({event.name, e.id, SqlText(e.seq), e.seq ? std::optional<std::string>(e.delivery) : std::nullopt,
+                    e.reason, by, at});
+  }
+  if (rows.empty()) return 0;
+  RETURN_IF_ERROR(session_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(QueuePending(event, ids));
+    return InsertRows(session_,
+                      "INSERT INTO sluice_exclusions (event_type, event_id, seq, delivery, reason, added_by, added_at)",
+                      rows);
+  }));
+  return static_cast<int64_t>(rows.size());
 }
 
 Status SqlCorrectionStore::Remove(const EventSpec& event, CorrectionKind kind, const std::vector<std::string>& ids,
@@ -85,17 +104,8 @@ Status SqlCorrectionStore::Remove(const EventSpec& event, CorrectionKind kind, c
       return Status::NotFound(fmt::format("{} has no {} in force for id {}", event.name,
                                           kind == CorrectionKind::kException ? "exception" : "exclusion",
                                           Join(missing, ", ")));
-    const std::string at = FormatTimestamp(NowMicros());
-    for (const auto& id : ids) {
-      RETURN_IF_ERROR(QueuePending(event, id));
-      RETURN_IF_ERROR(session_
-                          ->Execute(fmt::format("UPDATE {} SET removed_by = $1, removed_at = $2, removed_reason = $3 "
-                                                "WHERE event_type = $4 AND event_id = $5 AND removed_at IS NULL",
-                                                Table(kind)),
-                                    {note.by, at, note.reason, event.name, id})
-                          .status());
-    }
-    return Status::Ok();
+    RETURN_IF_ERROR(QueuePending(event, ids));
+    return EndInForce(event, kind, ids, note.by, FormatTimestamp(NowMicros()), note.reason);
   });
 }
 

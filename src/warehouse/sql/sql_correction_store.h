@@ -23,7 +23,11 @@ class SqlCorrectionStore final : public CorrectionStore {
   Status List(CorrectionKind kind, const std::string& event_type, bool include_removed, QuerySink* sink) override;
 
  private:
-  Status QueuePending(const EventSpec& event, const std::string& id);
+  // Queues the ids for the type's next merge (sluice_corrections_pending).
+  Status QueuePending(const EventSpec& event, const std::vector<std::string>& ids);
+  // Marks the corrections of `kind` in force for `ids` removed.
+  Status EndInForce(const EventSpec& event, CorrectionKind kind, const std::vector<std::string>& ids,
+                    const std::string& by, const std::string& at, const std::string& reason);
 
   SqlSession* session_;
 };

@@ -1,6 +1,10 @@
 #include "warehouse/sql/sql_load_error_store.h"
 
+#include <map>
+#include <utility>
+
 #include "base/clock.h"
+#include "warehouse/sql/sql_batch.h"
 #include "warehouse/sql/sql_values.h"
 
 namespace sluice {
@@ -30,22 +34,25 @@ Result<std::vector<LoadErrorRow>> SqlLoadErrorStore::Unfixed(const EventSpec& ev
 
 Status SqlLoadErrorStore::StoreFixes(const EventSpec& event, const std::vector<LoadErrorFix>& fixes,
                                      const std::string& by) {
+  // A later fix of the same line replaces an earlier one.
+  std::map<std::pair<std::string, int64_t>, const LoadErrorFix*> latest;
+  for (const auto& fix : fixes) latest[{fix.landed_as, fix.line}] = &fix;
+  std::vector<SqlParams> lines, rows;
   const std::string at = FormatTimestamp(NowMicros());
+  for (const auto& fix : fixes) {
+    if (latest.at({fix.landed_as, fix.line}) != &fix) continue;
+    lines.push_back({fix.landed_as, std::to_string(fix.line)});
+    rows.push_back({event.name, fix.landed_as, std::to_string(fix.line), fix.payload, by, at});
+  }
   return session_->InTransaction([&]() -> Status {
-    for (const auto& fix : fixes) {
-      const SqlParams where = {event.name, fix.landed_as, std::to_string(fix.line)};
-      RETURN_IF_ERROR(session_
-                          ->Execute("DELETE FROM sluice_load_error_fixes WHERE event_type = $1 AND landed_as = $2 "
-                                    "AND line = $3 AND replayed_at IS NULL",
-                                    where)
-                          .status());
-      RETURN_IF_ERROR(session_
-                          ->Execute("INSERT INTO sluice_load_error_fixes (event_type, landed_as, line, payload, "
-                                    "imported_by, imported_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                                    {event.name, fix.landed_as, std::to_string(fix.line), fix.payload, by, at})
-                          .status());
-    }
-    return Status::Ok();
+    RETURN_IF_ERROR(ExecuteForTuples(session_,
+                                     "DELETE FROM sluice_load_error_fixes WHERE event_type = $1 AND replayed_at IS NULL "
+                                     "AND (landed_as, line) IN {tuples}",
+                                     {event.name}, lines));
+    return InsertRows(session_,
+                      "INSERT INTO sluice_load_error_fixes (event_type, landed_as, line, payload, imported_by, "
+                      "imported_at)",
+                      rows);
   });
 }
 
@@ -60,15 +67,13 @@ Result<std::vector<LoadErrorFix>> SqlLoadErrorStore::Unreplayed(const EventSpec&
 }
 
 Status SqlLoadErrorStore::MarkReplayed(const EventSpec& event, const std::vector<LoadErrorFix>& fixes) {
-  const std::string at = FormatTimestamp(NowMicros());
+  std::vector<SqlParams> lines;
+  for (const auto& fix : fixes) lines.push_back({fix.landed_as, std::to_string(fix.line)});
   return session_->InTransaction([&]() -> Status {
-    for (const auto& fix : fixes)
-      RETURN_IF_ERROR(session_
-                          ->Execute("UPDATE sluice_load_error_fixes SET replayed_at = $1 WHERE event_type = $2 AND "
-                                    "landed_as = $3 AND line = $4 AND replayed_at IS NULL",
-                                    {at, event.name, fix.landed_as, std::to_string(fix.line)})
-                          .status());
-    return Status::Ok();
+    return ExecuteForTuples(session_,
+                            "UPDATE sluice_load_error_fixes SET replayed_at = $1 WHERE event_type = $2 AND "
+                            "replayed_at IS NULL AND (landed_as, line) IN {tuples}",
+                            {FormatTimestamp(NowMicros()), event.name}, lines);
   });
 }
 

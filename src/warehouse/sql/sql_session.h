@@ -2,10 +2,12 @@
 // (SQLite and PostgreSQL both do): what the shared implementations of
 // sluice's bookkeeping (sql_*_store.h, sql_merge_transaction.h) run on.
 //
-// The statements they send are portable between the two: no RETURNING in
-// reads that SQLite cannot run, ON CONFLICT with a named target, unqualified
-// table names (a PostgreSQL session sets its search_path to the warehouse's
-// schema). Not thread-safe: one user at a time, like its connection.
+// The statements they send are written once for both: INSERT and DELETE …
+// RETURNING (SQLite 3.35 and later), ON CONFLICT with a named target, row
+// values in IN lists, unqualified table names (a PostgreSQL session sets its
+// search_path to the warehouse's schema), and timestamps as text parameters
+// the database reads as it stores them. Not thread-safe: one user at a
+// time, like its connection.
 #pragma once
 
 #include <functional>
