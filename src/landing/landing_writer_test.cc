@@ -278,6 +278,27 @@ TEST_F(LandingWriterTest, AMarkerThatCannotBeWrittenFailsTheSealWhichIsRetried) 
   EXPECT_TRUE(OpenFiles().empty());
 }
 
+// A new partition's folder whose parent cannot be synced (disk full) fails
+// its batch; the next batch into it must sync that parent before it is
+// acknowledged, or a power cut takes the folder, and the events, away.
+TEST_F(LandingWriterTest, AFolderWhoseParentSyncFailedIsSyncedBeforeAnEventInItIsAcknowledged) {
+  faulty_.FailCall(EnvCall::kSyncDir, config_.landing_dir() + "/_open", 1, ENOSPC);
+  {
+    LandingWriter writer(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
+    ASSERT_TRUE(writer.Recover().ok());
+    writer.Start();
+    EXPECT_EQ(LandAndWait(&writer, {{"T1", R"({"Id":"a","V":1})"}}).code(), StatusCode::kUnavailable);
+    ASSERT_TRUE(LandAndWait(&writer, {{"T1", R"({"Id":"b","V":1})"}}).ok());
+    faulty_.CrashNow();  // the power goes: the writer's stop changes nothing
+  }
+  ASSERT_TRUE(faulty_.SimulateCrash().ok());
+  LandingWriter after(&faulty_, config_.landing, LandingFoldersOf(config_), &metrics_);
+  ASSERT_TRUE(after.Recover().ok());
+  after.Start();
+  after.Stop();
+  EXPECT_EQ(LandedLines(&after), (std::multiset<std::string>{R"({"Id":"b","V":1})"}));
+}
+
 TEST_F(LandingWriterTest, AReadyMarkerThatCannotBeWrittenIsNotAdded) {
   const std::string ready_dir = config_.landing_dir() + "/_ready";
   ReadyQueue queue(&faulty_, ready_dir);
