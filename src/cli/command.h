@@ -59,6 +59,7 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& global, CommandRunner*
 void AddBackfillCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddLoadErrorsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 void AddPublishCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
+void AddModelsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner* runner);
 
 struct MergeCounts;
 struct MergeOptions;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   AddBackfillCommand(app, global, &runner);
   AddLoadErrorsCommand(app, global, &runner);
   AddPublishCommand(app, global, &runner);
+  AddModelsCommand(app, global, &runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -235,6 +235,12 @@ std::vector<std::string> ConfigKeys() {
       "sources.<name>.amqp.dead_letter",
       "sources.<name>.amqp.dead_letter.exchange",
       "sources.<name>.amqp.dead_letter.queue",
+      "models",
+      "models.project",
+      "models.schedule",
+      "models.on_merge",
+      "models.vars",
+      "models.target",
   };
   // Each registered backend's own keys.
   std::set<std::string> backend_keys;
@@ -269,7 +275,7 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     return problems.ToStatus();
   }
   try {
-    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events", "tasks", "alerts", "sources"},
+    CheckKeys(root, {"data_dir", "warehouse", "http", "auth", "landing", "events", "tasks", "alerts", "sources", "models"},
               "the config",
               &problems);
 
@@ -314,6 +320,7 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
     if (const auto t = root["tasks"]) ParseTasks(t, config.base_dir, &config.tasks, &problems);
     if (const auto a = root["alerts"]) ParseAlerts(a, config.base_dir, &config.alerts, &problems);
     if (const auto s = root["sources"]) ParseSources(s, config.base_dir, config.catalog, &config.amqp_sources, &problems);
+    if (const auto m = root["models"]) ParseModels(m, config.base_dir, &config.models, &problems);
   } catch (const YAML::Exception& e) {
     problems.Add(e.mark, e.msg);
   }

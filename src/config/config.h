@@ -13,6 +13,7 @@
 
 #include "base/status.h"
 #include "catalog/event_spec.h"
+#include "config/models_config.h"
 #include "config/warehouse_config.h"
 
 namespace sluice {
@@ -100,6 +101,7 @@ struct Config {
   AlertsConfig alerts;
   std::vector<TaskConfig> tasks;  // in config order
   std::vector<AmqpSourceConfig> amqp_sources;  // sources.<name>.amqp, in config order
+  ModelsConfig models;
   Catalog catalog;
 
   std::string landing_dir() const { return data_dir + "/landing"; }

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "landing/landing_writer.h"
+#include "server/models_refresher.h"
 #include "server/pipeline.h"
 #include "sources/amqp/amqp_source.h"
 #include "sources/http/http_source.h"
@@ -51,6 +52,11 @@ Status Server::StartComponents() {
   RETURN_IF_ERROR(stack_.Start(
       "the landing writer", [&] { landing_->Start(); return Status::Ok(); }, [this] { landing_->Stop(); }));
   RETURN_IF_ERROR(stack_.Start("the task scheduler", [this] { return StartTasks(); }, [this] { scheduler_->Stop(); }));
+  if (config_.models.on_merge && !config_.models.project_dir.empty()) {
+    models_ = std::make_unique<ModelsRefresher>(
+        config_, env_, [this] { return OpenWarehouse(config_.warehouse, config_.data_dir); }, &metrics_);
+    RETURN_IF_ERROR(stack_.Start("models on_merge", [this] { return models_->Start(); }, [this] { models_->Stop(); }));
+  }
   RETURN_IF_ERROR(StartAmqpSources());
   http_ = std::make_unique<HttpSource>(config_.http, config_.catalog, landing_.get(), &metrics_);
   return stack_.Start("HTTP", [this] { return http_->Start(); }, [this] {

@@ -5,10 +5,11 @@
 // every path (component_stack.h):
 //   warehouse (schema) → landing recovery (seals what a crash left) →
 //   pipeline (loads and merges it) → landing writer → task scheduler →
-//   AMQP sources → HTTP (only now accepts).
+//   models on_merge (when configured) → AMQP sources → HTTP (only now accepts).
 // So stopping is: HTTP stops accepting (503) and finishes its requests →
 // the AMQP sources take no more deliveries and acknowledge those that land →
-// the scheduler starts no new run and waits for the running ones → the
+// the models refresher stops between two nodes → the scheduler starts no
+// new run and waits for the running ones → the
 // landing writer lands what is queued and seals every open file → the
 // pipeline loads and merges everything → exit. Every acknowledged event is
 // loaded and merged before the process ends (DESIGN.md guarantee 2).
@@ -35,6 +36,7 @@ class Alerter;
 class AmqpSource;
 class HttpSource;
 class LandingWriter;
+class ModelsRefresher;
 class Pipeline;
 class Scheduler;
 class Warehouse;
@@ -71,6 +73,7 @@ class Server {
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<Alerter> alerter_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<ModelsRefresher> models_;  // with models.on_merge
   std::vector<std::unique_ptr<AmqpSource>> amqp_;
   std::unique_ptr<HttpSource> http_;
   ComponentStack stack_;  // last: it stops the components before they are destroyed

@@ -65,6 +65,13 @@ std::vector<TaskSpec> TasksOf(const Config& config) {
       tasks.push_back(std::move(cleanup));
     }
   }
+  if (!config.models.schedule.empty() && !config.models.project_dir.empty()) {
+    TaskSpec build;
+    build.kind = TaskSpec::Kind::kModels;
+    build.name = kModelsTaskName;
+    build.schedule = MustParse(config.models.schedule);
+    tasks.push_back(std::move(build));
+  }
   return tasks;
 }
 

@@ -1,5 +1,6 @@
-// A task as the scheduler runs it: one of the user's SQL tasks (`tasks:`) or
-// an event type's built-in merge or retention cleanup.
+// A task as the scheduler runs it: one of the user's SQL tasks (`tasks:`),
+// an event type's built-in merge or retention cleanup, or the build of the
+// dbt project (`models.schedule`).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 namespace sluice {
 
 struct TaskSpec {
-  enum class Kind { kSql, kMerge, kRetention };
+  enum class Kind { kSql, kMerge, kRetention, kModels };
   Kind kind = Kind::kSql;
   std::string name;
   std::optional<Schedule> schedule;  // none: runs only after its predecessors, or by hand
@@ -33,8 +34,11 @@ struct TaskSpec {
 // Every task of the config: the user's SQL tasks, then per event type its
 // merge (only when it has merge.every; otherwise the collector merges
 // continuously) and its retention cleanup (only when retention is set), run
-// hourly at a minute of its own so that many cleanups do not start at once.
+// hourly at a minute of its own so that many cleanups do not start at once;
+// and with models.schedule, the task "models:build" (`sluice models build`).
 std::vector<TaskSpec> TasksOf(const Config& config);
+
+inline constexpr const char* kModelsTaskName = "models:build";
 
 // The task named `name` in `tasks`, or null.
 const TaskSpec* FindTask(const std::vector<TaskSpec>& tasks, const std::string& name);

@@ -2,6 +2,9 @@
 
 #include "base/clock.h"
 #include "merge/merge_run.h"
+#include "models/project_loader.h"
+#include "models/run_report.h"
+#include "models/runner.h"
 #include "warehouse/backend.h"
 
 namespace sluice {
@@ -40,6 +43,20 @@ Result<int64_t> RunRetention(Env* env, const Config& config, Warehouse* warehous
   return removed;
 }
 
+// `sluice models build`; a node that fails fails the task, naming it.
+Result<int64_t> RunModelsBuild(Env* env, const Config& config, Warehouse* warehouse) {
+  const std::string invocation = models::NewInvocationId();
+  ASSIGN_OR_RETURN(auto loaded, models::LoadProject(env, config.models, config.catalog, &warehouse->models(), "",
+                                                    invocation));
+  models::RunOptions options;
+  options.command = models::ModelsCommand::kBuild;
+  options.invocation_id = invocation;
+  models::LogRunReport report("task models");
+  ASSIGN_OR_RETURN(auto summary, models::RunModels(loaded.compiler.get(), &warehouse->models(), env, options, &report));
+  if (!summary.ok()) return Status::Internal(report.Failures());
+  return summary.built;
+}
+
 }  // namespace
 
 TaskOutcome RunTaskOnce(Env* env, const Config& config, const TaskSpec& task, int64_t now_micros) {
@@ -60,6 +77,7 @@ TaskOutcome RunTaskOnce(Env* env, const Config& config, const TaskSpec& task, in
       case TaskSpec::Kind::kRetention:
         rows = RunRetention(env, config, warehouse->get(), *task.event, now_micros);
         break;
+      case TaskSpec::Kind::kModels: rows = RunModelsBuild(env, config, warehouse->get()); break;
     }
   } else {
     rows = warehouse.status();

@@ -12,7 +12,7 @@ namespace sluice {
 
 struct TaskOutcome {
   bool ok = false;
-  int64_t rows = 0;   // rows changed (SQL), rows merged (merge), rows and files removed (retention)
+  int64_t rows = 0;   // rows changed (SQL), rows merged (merge), rows and files removed (retention), nodes built (models)
   std::string error;  // why it failed
 };
 
@@ -22,6 +22,8 @@ struct TaskOutcome {
 // below the stream position) and loaded longer ago than retention.staging,
 // and the landed files whose load is recorded longer ago than
 // retention.landing; a file that was never loaded is never deleted.
+// Models: `sluice models build`; fails when a node fails (its error names
+// each), and counts the seeds and models built.
 // Files (sql_file, landed files) are read and removed through `env`.
 TaskOutcome RunTaskOnce(Env* env, const Config& config, const TaskSpec& task, int64_t now_micros);
 

@@ -35,6 +35,7 @@
 #include "warehouse/correction_store.h"
 #include "warehouse/load_error_store.h"
 #include "warehouse/merge_transaction.h"
+#include "warehouse/model_store.h"
 #include "warehouse/query_sink.h"
 #include "warehouse/staging_load.h"
 #include "warehouse/task_store.h"
@@ -100,6 +101,8 @@ class Warehouse {
   virtual TaskStore& tasks() = 0;
   virtual CorrectionStore& corrections() = 0;
   virtual LoadErrorStore& load_errors() = 0;
+  // The relations a dbt project builds, and their run history (models/).
+  virtual ModelStore& models() = 0;
 };
 
 // Opens the backend that `warehouse.backend` names (registry.h); relative

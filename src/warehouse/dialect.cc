@@ -55,6 +55,11 @@ std::string SqlDialect::AddColumn(const TableDef& table, const ColumnDef& column
   return fmt::format("ALTER TABLE {} ADD COLUMN {}", TableName(table.name), ColumnClause(table, column));
 }
 
+std::string SqlDialect::Concat(const std::vector<std::string>& exprs) const {
+  if (exprs.empty()) return "''";
+  return "(" + Join(exprs, " || ") + ")";
+}
+
 std::string SqlDialect::CatalogDdl(const Catalog& catalog) const {
   std::string out = "-- sluice's own tables\n" + Preamble();
   for (const auto& table : SystemTables()) out += CreateTable(table) + CreateIndexes(table);

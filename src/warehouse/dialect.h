@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "base/status.h"
 
 #include "catalog/event_spec.h"
 #include "warehouse/table_def.h"
@@ -33,6 +36,27 @@ class SqlDialect : public Dialect {
   virtual std::string TableName(std::string_view table) const = 0;
   // What comes before every table, e.g. a CREATE SCHEMA; ends with a newline or is empty.
   virtual std::string Preamble() const { return ""; }
+
+  // dbt's cross-database macros (`dbt.date_trunc(…)` in a model), spelled
+  // for this warehouse. Arguments are SQL expressions; `part` is a date part
+  // name: year, quarter, month, week (weeks start on Monday), day, hour,
+  // minute, second (InvalidArgument for another). Timestamps are written as
+  // the warehouse stores them, so results compare with stored values.
+  virtual Result<std::string> DateTrunc(std::string_view part, std::string_view expr) const = 0;
+  virtual Result<std::string> DateAdd(std::string_view part, std::string_view amount, std::string_view expr) const = 0;
+  // The number of `part` boundaries between `first` and `second` (second − first).
+  virtual Result<std::string> DateDiff(std::string_view first, std::string_view second, std::string_view part) const = 0;
+  // An md5 hex digest of the expression's text.
+  virtual std::string Hash(std::string_view expr) const = 0;
+  virtual std::string SafeCast(std::string_view expr, std::string_view type) const = 0;
+  virtual std::string CurrentTimestamp() const = 0;
+  // The type names dbt.type_string() … give.
+  virtual std::string TypeString() const = 0;
+  virtual std::string TypeInt() const = 0;
+  virtual std::string TypeNumeric() const = 0;
+  virtual std::string TypeTimestamp() const = 0;
+  // `a || b || …` (every backend sluice has spells it so).
+  std::string Concat(const std::vector<std::string>& exprs) const;
 
   // CREATE TABLE IF NOT EXISTS, with the table's comment as a line before it.
   std::string CreateTable(const TableDef& table) const;

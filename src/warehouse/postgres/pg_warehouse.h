@@ -17,6 +17,7 @@
 
 #include "warehouse/backend.h"
 #include "warehouse/postgres/pg_dialect.h"
+#include "warehouse/postgres/pg_model_store.h"
 #include "warehouse/postgres/pg_options.h"
 #include "warehouse/postgres/pg_session.h"
 #include "warehouse/sql/sql_bookkeeping.h"
@@ -38,6 +39,7 @@ class PgWarehouse final : public SqlWarehouse {
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
+  ModelStore& models() override { return models_; }
 
  protected:
   SqlBookkeeping& bookkeeping() override { return bookkeeping_; }
@@ -55,6 +57,7 @@ class PgWarehouse final : public SqlWarehouse {
   SqlBookkeeping bookkeeping_{session_.get()};
   PgOptions options_;
   PgDialect dialect_;
+  PgModelStore models_{session_.get(), &dialect_, options_.readonly_role};
 };
 
 }  // namespace sluice

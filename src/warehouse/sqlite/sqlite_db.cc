@@ -1,6 +1,23 @@
 #include "warehouse/sqlite/sqlite_db.h"
 
+#include "base/digest.h"
+
 namespace sluice {
+namespace {
+
+// md5(text) as PostgreSQL's: the hex digest of the text, NULL for NULL.
+// SQLite has no digest function; models' dbt.hash() is spelled with it.
+void Md5Function(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const std::string hex = Md5Hex(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text(ctx, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
   if (this != &o) {
@@ -49,6 +66,8 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   }
   sqlite3_extended_result_codes(db.db_, 0);
   sqlite3_busy_timeout(db.db_, 60'000);
+  sqlite3_create_function_v2(db.db_, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, Md5Function, nullptr,
+                             nullptr, nullptr);
   // WAL lets readers (sluice sql, status) run beside a load or merge;
   // synchronous=FULL makes every committed load and merge survive power loss.
   RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"

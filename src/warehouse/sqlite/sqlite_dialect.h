@@ -16,6 +16,16 @@ class SqliteDialect final : public SqlDialect {
   std::string TypeName(const ColumnType& type) const override;
   std::string TypeName(SystemType type) const override;
   std::string TableName(std::string_view table) const override;
+  Result<std::string> DateTrunc(std::string_view part, std::string_view expr) const override;
+  Result<std::string> DateAdd(std::string_view part, std::string_view amount, std::string_view expr) const override;
+  Result<std::string> DateDiff(std::string_view first, std::string_view second, std::string_view part) const override;
+  std::string Hash(std::string_view expr) const override;
+  std::string SafeCast(std::string_view expr, std::string_view type) const override;
+  std::string CurrentTimestamp() const override;
+  std::string TypeString() const override;
+  std::string TypeInt() const override;
+  std::string TypeNumeric() const override;
+  std::string TypeTimestamp() const override;
 
  protected:
   std::string FinalTableOptions(const TableDef& table) const override;

@@ -13,6 +13,7 @@
 #include "warehouse/sql/sql_warehouse.h"
 #include "warehouse/sqlite/sqlite_db.h"
 #include "warehouse/sqlite/sqlite_dialect.h"
+#include "warehouse/sqlite/sqlite_model_store.h"
 #include "warehouse/sqlite/sqlite_session.h"
 
 namespace sluice {
@@ -35,6 +36,7 @@ class SqliteWarehouse final : public SqlWarehouse {
   Result<EventStatus> GetStatus(const EventSpec& event) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
+  ModelStore& models() override { return models_; }
 
  protected:
   SqlBookkeeping& bookkeeping() override { return bookkeeping_; }
@@ -48,6 +50,7 @@ class SqliteWarehouse final : public SqlWarehouse {
   SqliteSession session_{&db_};
   SqlBookkeeping bookkeeping_{&session_};
   SqliteDialect dialect_;
+  SqliteModelStore models_{&db_, &session_, &dialect_};
 };
 
 }  // namespace sluice

@@ -1,0 +1,179 @@
+#include "warehouse/postgres/pg_model_store.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/text.h"
+#include "warehouse/postgres/pg_internal.h"
+#include "warehouse/sql/sql_batch.h"
+
+namespace sluice {
+namespace {
+
+std::string TypeOf(const SeedTable::Column& column) {
+  if (!column.declared_type.empty()) return column.declared_type;
+  switch (column.type) {
+    case SeedTable::Type::kText: return "text";
+    case SeedTable::Type::kInteger: return "bigint";
+    case SeedTable::Type::kNumeric: return "numeric";
+    case SeedTable::Type::kBoolean: return "boolean";
+    case SeedTable::Type::kDate: return "date";
+    case SeedTable::Type::kTimestamp: return "timestamp";
+  }
+  return "text";
+}
+
+constexpr const char* kColumnsOf =
+    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass($1) "
+    "AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+
+}  // namespace
+
+Result<int64_t> PgModelStore::Exec(const std::string& sql) {
+  ASSIGN_OR_RETURN(PgResult r, pg_->conn()->Query(sql));
+  return r.AffectedRows();
+}
+
+Result<std::optional<RelationKind>> PgModelStore::Find(std::string_view name) {
+  RETURN_IF_ERROR(pg_->EnsureConnected());
+  ASSIGN_OR_RETURN(PgResult r, pg_->conn()->Query("SELECT relkind FROM pg_class WHERE oid = to_regclass($1)",
+                                                  {Relation(name)}));
+  if (r.rows() == 0) return std::optional<RelationKind>();
+  return std::optional<RelationKind>(r.Get(0, 0) == "v" ? RelationKind::kView : RelationKind::kTable);
+}
+
+Result<std::vector<RelationColumn>> PgModelStore::Columns(std::string_view name) {
+  RETURN_IF_ERROR(pg_->EnsureConnected());
+  ASSIGN_OR_RETURN(PgResult r, pg_->conn()->Query(kColumnsOf, {Relation(name)}));
+  std::vector<RelationColumn> columns;
+  for (int i = 0; i < r.rows(); ++i) columns.push_back({std::string(r.Get(i, 0)), std::string(r.Get(i, 1))});
+  return columns;
+}
+
+Status PgModelStore::DropRelation(std::string_view name, bool cascade) {
+  ASSIGN_OR_RETURN(auto kind, Find(name));
+  if (!kind) return Status::Ok();
+  return Exec(fmt::format("DROP {} {}{}", *kind == RelationKind::kView ? "VIEW" : "TABLE", Relation(name),
+                          cascade ? " CASCADE" : ""))
+      .status();
+}
+
+Status PgModelStore::Grant(std::string_view name) {
+  if (readonly_role_.empty()) return Status::Ok();
+  return Exec(fmt::format("GRANT SELECT ON {} TO {}", Relation(name), QuoteIdent(readonly_role_))).status();
+}
+
+Status PgModelStore::CreateView(std::string_view name, std::string_view select) {
+  return pg_->InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(auto kind, Find(name));
+    if (kind == RelationKind::kTable) RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
+    const std::string create = fmt::format("CREATE OR REPLACE VIEW {} AS\n{}", Relation(name), select);
+    RETURN_IF_ERROR(Exec("SAVEPOINT sluice_view").status());
+    if (!Exec(create).ok()) {
+      // Its columns changed (a view cannot lose or retype one): build it anew.
+      RETURN_IF_ERROR(Exec("ROLLBACK TO SAVEPOINT sluice_view").status());
+      RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
+      RETURN_IF_ERROR(Exec(fmt::format("CREATE VIEW {} AS\n{}", Relation(name), select)).status());
+    }
+    return Grant(name);
+  });
+}
+
+Result<int64_t> PgModelStore::ReplaceTable(std::string_view name, std::string_view select) {
+  int64_t rows = 0;
+  RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(Exec(fmt::format("CREATE TEMP TABLE sluice_building ON COMMIT DROP AS\n{}", select)).status());
+    ASSIGN_OR_RETURN(auto kind, Find(name));
+    ASSIGN_OR_RETURN(PgResult built, pg_->conn()->Query(kColumnsOf, {"pg_temp.sluice_building"}));
+    ASSIGN_OR_RETURN(auto existing, Columns(name));
+    bool same = kind == RelationKind::kTable && static_cast<int>(existing.size()) == built.rows();
+    for (int i = 0; same && i < built.rows(); ++i)
+      same = existing[i].name == built.Get(i, 0) && existing[i].type == built.Get(i, 1);
+    if (same) {
+      RETURN_IF_ERROR(Exec(fmt::format("DELETE FROM {}", Relation(name))).status());
+      ASSIGN_OR_RETURN(rows, Exec(fmt::format("INSERT INTO {} SELECT * FROM sluice_building", Relation(name))));
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
+    ASSIGN_OR_RETURN(rows, Exec(fmt::format("CREATE TABLE {} AS SELECT * FROM sluice_building", Relation(name))));
+    return Grant(name);
+  }));
+  return rows;
+}
+
+Result<int64_t> PgModelStore::MergeIncremental(std::string_view name, std::string_view select,
+                                               const std::vector<std::string>& unique_key, SchemaChange change) {
+  int64_t rows = 0;
+  RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(Exec(fmt::format("CREATE TEMP TABLE sluice_incoming ON COMMIT DROP AS\n{}", select)).status());
+    ASSIGN_OR_RETURN(auto existing, Columns(name));
+    if (existing.empty()) return Status::NotFound(fmt::format("incremental model {}: no such table", name));
+    ASSIGN_OR_RETURN(PgResult arriving, pg_->conn()->Query(kColumnsOf, {"pg_temp.sluice_incoming"}));
+    std::set<std::string> have, arriving_names;
+    for (const auto& c : existing) have.insert(c.name);
+    std::vector<std::string> shared, added, missing;
+    for (int i = 0; i < arriving.rows(); ++i) {
+      const std::string column(arriving.Get(i, 0));
+      arriving_names.insert(column);
+      (have.count(column) ? shared : added).push_back(column);
+    }
+    for (const auto& c : existing)
+      if (!arriving_names.count(c.name)) missing.push_back(c.name);
+    if (change == SchemaChange::kFail && (!added.empty() || !missing.empty()))
+      return Status::InvalidArgument(fmt::format("incremental model {}: its columns changed (new: {}; gone: {}) and "
+                                                 "on_schema_change is fail; run it with --full-refresh",
+                                                 name, added.empty() ? "none" : Join(added, ", "),
+                                                 missing.empty() ? "none" : Join(missing, ", ")));
+    if (change == SchemaChange::kAppendNewColumns) {
+      for (int i = 0; i < arriving.rows(); ++i) {
+        const std::string column(arriving.Get(i, 0));
+        if (have.count(column)) continue;
+        RETURN_IF_ERROR(Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", Relation(name), QuoteIdent(column),
+                                         arriving.Get(i, 1)))
+                            .status());
+        shared.push_back(column);
+      }
+    }
+    std::vector<std::string> quoted;
+    for (const auto& c : shared) quoted.push_back(QuoteIdent(c));
+    if (!unique_key.empty()) {
+      std::vector<std::string> keys;
+      for (const auto& k : unique_key) keys.push_back(QuoteIdent(k));
+      RETURN_IF_ERROR(Exec(fmt::format("DELETE FROM {0} WHERE ({1}) IN (SELECT {1} FROM sluice_incoming)",
+                                       Relation(name), Join(keys, ", ")))
+                          .status());
+    }
+    ASSIGN_OR_RETURN(rows, Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM sluice_incoming", Relation(name),
+                                            Join(quoted, ", "), Join(quoted, ", "))));
+    return Status::Ok();
+  }));
+  return rows;
+}
+
+Status PgModelStore::Drop(std::string_view name) {
+  return pg_->InTransaction([&] { return DropRelation(name, /*cascade=*/true); });
+}
+
+Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedTable& seed) {
+  std::vector<std::string> columns, names;
+  for (const auto& c : seed.columns) {
+    columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));
+    names.push_back(QuoteIdent(c.name));
+  }
+  std::vector<SqlParams> rows;
+  rows.reserve(seed.rows.size());
+  for (const auto& row : seed.rows) {
+    SqlParams& out = rows.emplace_back();
+    for (size_t i = 0; i < seed.columns.size(); ++i) out.push_back(i < row.size() ? row[i] : std::nullopt);
+  }
+  RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
+    RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE {} (\n  {}\n)", Relation(name), Join(columns, ",\n  "))).status());
+    RETURN_IF_ERROR(InsertRows(session(), fmt::format("INSERT INTO {} ({})", Relation(name), Join(names, ", ")), rows));
+    return Grant(name);
+  }));
+  return static_cast<int64_t>(rows.size());
+}
+
+}  // namespace sluice

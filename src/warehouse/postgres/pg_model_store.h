@@ -1,0 +1,50 @@
+// ModelStore on PostgreSQL: relations in the warehouse's schema, readable
+// by its readonly_role (when set) like the final tables.
+//
+// PostgreSQL views depend on the tables they read. A rebuilt table whose
+// columns are unchanged is refilled in place (DELETE and INSERT in one
+// transaction: readers see the old rows until it commits, and the views on
+// it stay); one whose columns changed is built beside it and swapped in,
+// which drops the views that read it (as dbt does): `sluice models build`
+// recreates them when they are selected. A view whose columns changed is
+// dropped and created again in the same way.
+#pragma once
+
+#include <string>
+
+#include "warehouse/postgres/pg_dialect.h"
+#include "warehouse/postgres/pg_options.h"
+#include "warehouse/postgres/pg_session.h"
+#include "warehouse/sql/sql_model_store.h"
+
+namespace sluice {
+
+class PgModelStore final : public SqlModelStore {
+ public:
+  // `session` and `dialect` outlive the store.
+  PgModelStore(PgSession* session, const PgDialect* dialect, std::string readonly_role)
+      : SqlModelStore(session, dialect, "postgres"), pg_(session), dialect_(dialect), readonly_role_(std::move(readonly_role)) {}
+
+  std::string schema() const override { return dialect_->schema(); }
+  std::string Relation(std::string_view name) const override { return dialect_->TableName(name); }
+  Result<std::optional<RelationKind>> Find(std::string_view name) override;
+  Result<std::vector<RelationColumn>> Columns(std::string_view name) override;
+  Status CreateView(std::string_view name, std::string_view select) override;
+  Result<int64_t> ReplaceTable(std::string_view name, std::string_view select) override;
+  Result<int64_t> MergeIncremental(std::string_view name, std::string_view select,
+                                   const std::vector<std::string>& unique_key, SchemaChange change) override;
+  Status Drop(std::string_view name) override;
+  Result<int64_t> LoadSeed(std::string_view name, const SeedTable& seed) override;
+
+ private:
+  // Inside the caller's transaction.
+  Status DropRelation(std::string_view name, bool cascade);
+  Status Grant(std::string_view name);
+  Result<int64_t> Exec(const std::string& sql);  // rows it changed
+
+  PgSession* pg_;
+  const PgDialect* dialect_;
+  std::string readonly_role_;
+};
+
+}  // namespace sluice

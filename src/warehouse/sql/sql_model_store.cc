@@ -1,0 +1,63 @@
+#include "warehouse/sql/sql_model_store.h"
+
+#include <fmt/format.h>
+
+#include "base/clock.h"
+#include "warehouse/query_sink.h"
+#include "warehouse/sql/sql_values.h"
+
+namespace sluice {
+namespace {
+
+// Keeps a query's columns and rows as text.
+class Collect final : public QuerySink {
+ public:
+  void Columns(const std::vector<std::string>& names) override { columns = names; }
+  void Row(const std::vector<QueryCell>& cells) override {
+    auto& row = rows.emplace_back();
+    for (const auto& c : cells) row.push_back(c.kind == QueryCell::Kind::kNull ? "NULL" : c.text);
+  }
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+
+std::optional<std::string> Time(int64_t micros) {
+  if (micros == 0) return std::nullopt;
+  return FormatTimestamp(micros);
+}
+
+}  // namespace
+
+Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t sample) {
+  FailingRows out;
+  Collect count;
+  RETURN_IF_ERROR(session_->Query(fmt::format("SELECT count(*) FROM (\n{}\n) AS sluice_test", select), &count));
+  if (!count.rows.empty() && !count.rows[0].empty()) out.count = SqlInt(count.rows[0][0]);
+  if (out.count == 0 || sample == 0) return out;
+  Collect rows;
+  RETURN_IF_ERROR(
+      session_->Query(fmt::format("SELECT * FROM (\n{}\n) AS sluice_test LIMIT {}", select, sample), &rows));
+  out.columns = std::move(rows.columns);
+  out.sample = std::move(rows.rows);
+  return out;
+}
+
+Status SqlModelStore::RecordRun(const ModelRun& run) {
+  return session_
+      ->Execute("INSERT INTO sluice_model_runs (invocation, node, status, started, finished, rows, error, sql_hash) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                {run.invocation, run.node, run.status, Time(run.started_micros), Time(run.finished_micros),
+                 SqlText(run.rows), run.error.empty() ? std::nullopt : std::optional<std::string>(run.error),
+                 run.sql_hash.empty() ? std::nullopt : std::optional<std::string>(run.sql_hash)})
+      .status();
+}
+
+Result<std::map<std::string, int64_t>> SqlModelStore::MergePositions() {
+  Collect rows;
+  RETURN_IF_ERROR(session_->Query("SELECT event_type, position FROM sluice_streams", &rows));
+  std::map<std::string, int64_t> out;
+  for (const auto& row : rows.rows) out[row[0]] = SqlInt(row[1]);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,194 @@
+#include "warehouse/sqlite/sqlite_model_store.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "catalog/cast.h"
+#include "warehouse/sql/sql_batch.h"
+#include "warehouse/sqlite/sqlite_transaction.h"
+
+namespace sluice {
+namespace {
+
+constexpr std::string_view kBuilding = "__sluice_building";
+
+std::string TypeOf(const SeedTable::Column& column) {
+  if (!column.declared_type.empty()) return column.declared_type;
+  switch (column.type) {
+    case SeedTable::Type::kText: return "TEXT";
+    case SeedTable::Type::kInteger: return "BIGINT";
+    case SeedTable::Type::kNumeric: return "REAL";
+    case SeedTable::Type::kBoolean: return "BOOLEAN";
+    case SeedTable::Type::kDate: return "DATE";
+    case SeedTable::Type::kTimestamp: return "TIMESTAMP";
+  }
+  return "TEXT";
+}
+
+// A seed value as sluice stores values on SQLite.
+Result<std::optional<std::string>> Stored(const SeedTable::Column& column, const std::optional<std::string>& value) {
+  if (!value || !column.declared_type.empty()) return value;
+  switch (column.type) {
+    case SeedTable::Type::kBoolean: return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
+    case SeedTable::Type::kTimestamp: {
+      int64_t micros = 0;
+      std::string error;
+      if (!ParseTimestamp(*value, &micros, &error))
+        return Status::InvalidArgument(fmt::format("column {}: '{}' is not a timestamp: {}", column.name, *value, error));
+      return std::optional<std::string>(FormatTimestamp(micros));
+    }
+    default: return value;
+  }
+}
+
+}  // namespace
+
+std::string SqliteModelStore::Relation(std::string_view name) const { return QuoteIdent(name); }
+
+Result<std::optional<RelationKind>> SqliteModelStore::Find(std::string_view name) {
+  ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT type FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')"));
+  stmt.BindText(1, name);
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return std::optional<RelationKind>();
+  return std::optional<RelationKind>(stmt.ColumnText(0) == "view" ? RelationKind::kView : RelationKind::kTable);
+}
+
+Result<std::vector<RelationColumn>> SqliteModelStore::Columns(std::string_view name) {
+  ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT name, type FROM pragma_table_info(?) ORDER BY cid"));
+  stmt.BindText(1, name);
+  std::vector<RelationColumn> columns;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    columns.push_back({std::string(stmt.ColumnText(0)), std::string(stmt.ColumnText(1))});
+  }
+  return columns;
+}
+
+Status SqliteModelStore::DropInTransaction(std::string_view name) {
+  ASSIGN_OR_RETURN(auto kind, Find(name));
+  if (!kind) return Status::Ok();
+  return db_->Exec(fmt::format("DROP {} {}", *kind == RelationKind::kView ? "VIEW" : "TABLE", QuoteIdent(name)));
+}
+
+Result<int64_t> SqliteModelStore::Count(std::string_view relation) {
+  return db_->QueryInt(fmt::format("SELECT count(*) FROM {}", relation));
+}
+
+Status SqliteModelStore::CreateView(std::string_view name, std::string_view select) {
+  SqliteTransaction txn(db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(DropInTransaction(name));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE VIEW {} AS\n{}", QuoteIdent(name), select)));
+  return txn.Commit();
+}
+
+Result<int64_t> SqliteModelStore::ReplaceTable(std::string_view name, std::string_view select) {
+  const std::string building = QuoteIdent(std::string(name) + std::string(kBuilding));
+  SqliteTransaction txn(db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(db_->Exec(fmt::format("DROP TABLE IF EXISTS {}", building)));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TABLE {} AS\n{}", building, select)));
+  RETURN_IF_ERROR(DropInTransaction(name));
+  // The legacy rename leaves views alone: one that reads `name` would be
+  // rewritten (or refused) by the modern one while `name` is being replaced.
+  RETURN_IF_ERROR(db_->Exec("PRAGMA legacy_alter_table = ON"));
+  Status renamed = db_->Exec(fmt::format("ALTER TABLE {} RENAME TO {}", building, QuoteIdent(name)));
+  RETURN_IF_ERROR(db_->Exec("PRAGMA legacy_alter_table = OFF"));
+  RETURN_IF_ERROR(renamed);
+  ASSIGN_OR_RETURN(int64_t rows, Count(QuoteIdent(name)));
+  RETURN_IF_ERROR(txn.Commit());
+  return rows;
+}
+
+Result<int64_t> SqliteModelStore::MergeIncremental(std::string_view name, std::string_view select,
+                                                   const std::vector<std::string>& unique_key, SchemaChange change) {
+  const std::string table = QuoteIdent(name);
+  const std::string incoming = "temp.sluice_incoming";
+  SqliteTransaction txn(db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(db_->Exec(fmt::format("DROP TABLE IF EXISTS {}", incoming)));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TEMP TABLE sluice_incoming AS\n{}", select)));
+  ASSIGN_OR_RETURN(auto existing, Columns(name));
+  if (existing.empty()) return Status::NotFound(fmt::format("incremental model {}: no such table", name));
+  ASSIGN_OR_RETURN(auto arriving, db_->Prepare("SELECT name, type FROM pragma_table_info('sluice_incoming', 'temp') "
+                                               "ORDER BY cid"));
+  std::vector<RelationColumn> new_columns;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, arriving.Step());
+    if (!row) break;
+    new_columns.push_back({std::string(arriving.ColumnText(0)), std::string(arriving.ColumnText(1))});
+  }
+  std::set<std::string> have;
+  for (const auto& c : existing) have.insert(c.name);
+  std::vector<std::string> shared, added, missing;
+  std::set<std::string> arriving_names;
+  for (const auto& c : new_columns) {
+    arriving_names.insert(c.name);
+    (have.count(c.name) ? shared : added).push_back(c.name);
+  }
+  for (const auto& c : existing)
+    if (!arriving_names.count(c.name)) missing.push_back(c.name);
+  if (change == SchemaChange::kFail && (!added.empty() || !missing.empty()))
+    return Status::InvalidArgument(fmt::format("incremental model {}: its columns changed (new: {}; gone: {}) and "
+                                               "on_schema_change is fail; run it with --full-refresh",
+                                               name, added.empty() ? "none" : Join(added, ", "),
+                                               missing.empty() ? "none" : Join(missing, ", ")));
+  if (change == SchemaChange::kAppendNewColumns) {
+    for (const auto& c : new_columns) {
+      if (have.count(c.name)) continue;
+      RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, QuoteIdent(c.name), c.type)));
+      shared.push_back(c.name);
+    }
+  }
+  std::vector<std::string> quoted;
+  for (const auto& c : shared) quoted.push_back(QuoteIdent(c));
+  if (!unique_key.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& k : unique_key) keys.push_back(QuoteIdent(k));
+    RETURN_IF_ERROR(db_->Exec(fmt::format("DELETE FROM {0} WHERE ({1}) IN (SELECT {1} FROM {2})", table,
+                                          Join(keys, ", "), incoming)));
+  }
+  ASSIGN_OR_RETURN(int64_t rows, Count(incoming));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", table, Join(quoted, ", "),
+                                        Join(quoted, ", "), incoming)));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("DROP TABLE {}", incoming)));
+  RETURN_IF_ERROR(txn.Commit());
+  return rows;
+}
+
+Status SqliteModelStore::Drop(std::string_view name) {
+  SqliteTransaction txn(db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(DropInTransaction(name));
+  return txn.Commit();
+}
+
+Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedTable& seed) {
+  std::vector<std::string> columns, names;
+  for (const auto& c : seed.columns) {
+    columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));
+    names.push_back(QuoteIdent(c.name));
+  }
+  std::vector<SqlParams> rows;
+  rows.reserve(seed.rows.size());
+  for (const auto& row : seed.rows) {
+    SqlParams& out = rows.emplace_back();
+    for (size_t i = 0; i < seed.columns.size(); ++i) {
+      ASSIGN_OR_RETURN(auto value, Stored(seed.columns[i], i < row.size() ? row[i] : std::nullopt));
+      out.push_back(std::move(value));
+    }
+  }
+  SqliteTransaction txn(db_);
+  RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(DropInTransaction(name));
+  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TABLE {} (\n  {}\n)", QuoteIdent(name), Join(columns, ",\n  "))));
+  RETURN_IF_ERROR(InsertRows(session(), fmt::format("INSERT INTO {} ({})", QuoteIdent(name), Join(names, ", ")), rows));
+  RETURN_IF_ERROR(txn.Commit());
+  return static_cast<int64_t>(rows.size());
+}
+
+}  // namespace sluice
