@@ -19,6 +19,8 @@ std::string NameOf(const Expr& e) {
     case Expr::Kind::kIndex: return NameOf(*e.args[0]) + "[" + (e.args[1]->kind == Expr::Kind::kLiteral ? e.args[1]->literal.Repr() : "…") + "]";
     case Expr::Kind::kCall: return NameOf(*e.args[0]) + "()";
     case Expr::Kind::kLiteral: return e.literal.Repr();
+    case Expr::Kind::kList: return "[…]";
+    case Expr::Kind::kDict: return "{…}";
     default: return "expression";
   }
 }
@@ -279,9 +281,9 @@ Result<Value> Renderer::EvalCall(const Expr& e) {
     if (HasMethod(receiver, callee_expr.name)) {
       CallArgs args;
       RETURN_IF_ERROR(EvalArgs(e, 1, &args));
-      RETURN_IF_ERROR(Step(e.pos));
+      RETURN_IF_ERROR(Step(callee_expr.pos));
       Result<Value> r = CallMethod(receiver, callee_expr.name, args, limits_);
-      if (!r.ok()) return Error(e.pos, r.status().message());
+      if (!r.ok()) return Error(callee_expr.pos, r.status().message());
       return r;
     }
     const Value* member = nullptr;
@@ -296,13 +298,14 @@ Result<Value> Renderer::EvalCall(const Expr& e) {
     const Value callee = *member;  // a copy: the arguments may change the receiver
     CallArgs args;
     RETURN_IF_ERROR(EvalArgs(e, 1, &args));
-    return Call(callee, args, e.pos, NameOf(callee_expr));
+    return Call(callee, args, callee_expr.pos, NameOf(callee_expr));
   }
   ASSIGN_OR_RETURN(Value callee, Eval(callee_expr));
   if (callee.is_undefined()) return Undefined(callee, callee_expr.pos);
   CallArgs args;
   RETURN_IF_ERROR(EvalArgs(e, 1, &args));
-  return Call(callee, args, e.pos, NameOf(callee_expr));
+  // Errors and CallContext::position() point at the callee's name, where the call starts.
+  return Call(callee, args, callee_expr.pos, NameOf(callee_expr));
 }
 
 Result<Value> Renderer::EvalFilter(const Expr& e) {

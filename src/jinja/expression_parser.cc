@@ -298,7 +298,7 @@ Result<ExprPtr> Parser::ParsePostfix(ExprPtr expr) {
       const Position pos = Next().pos;
       const Token& t = Peek();
       if (t.kind == Token::Kind::kName) {
-        ExprPtr attr = MakeExpr(Expr::Kind::kAttribute, pos);
+        ExprPtr attr = MakeExpr(Expr::Kind::kAttribute, t.pos);  // errors point at the name
         attr->name = std::string(Next().text);
         attr->args.push_back(std::move(expr));
         expr = std::move(attr);

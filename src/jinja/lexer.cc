@@ -181,7 +181,7 @@ class Lexer {
     size_t i = tag + 2;
     if (i < src_.size() && src_[i] == '-') ++i;
     const char closer = is_block ? '%' : '}';
-    std::vector<char> brackets;  // a `}}` inside a dict literal does not end the tag
+    std::vector<size_t> brackets;  // offsets of the open ones: a `}}` inside a dict literal does not end the tag
     while (true) {
       while (i < src_.size() && IsSpace(src_[i])) ++i;
       if (i >= src_.size()) {
@@ -219,10 +219,15 @@ class Lexer {
         }
         if (len == 0 && std::strchr("+-*/%~<>=()[]{},.:|", c) != nullptr) len = 1;
         if (len == 0) return ErrorAtOffset(i, fmt::format("unexpected character '{}'", c));
-        if (c == '(' || c == '[' || c == '{') brackets.push_back(c);
+        if (c == '(' || c == '[' || c == '{') brackets.push_back(i);
         if (c == ')' || c == ']' || c == '}') {
           const char open = c == ')' ? '(' : c == ']' ? '[' : '{';
-          if (brackets.empty() || brackets.back() != open) return ErrorAtOffset(i, fmt::format("unexpected '{}'", c));
+          if (brackets.empty()) return ErrorAtOffset(i, fmt::format("unexpected '{}'", c));
+          if (src_[brackets.back()] != open) {
+            const Position at = PositionOf(brackets.back());
+            return ErrorAtOffset(i, fmt::format("unexpected '{}': '{}' at {}:{} is not closed", c, src_[brackets.back()],
+                                                at.line, at.column));
+          }
           brackets.pop_back();
         }
         Add(Token::Kind::kOperator, i, src_.substr(i, len));

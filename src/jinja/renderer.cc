@@ -210,10 +210,11 @@ Status Renderer::ExecFor(const Node& node) {
     Dict* state = loop.mutable_object_attributes();
     Value* slots[] = {state->FindMutable("index"), state->FindMutable("index0"), state->FindMutable("revindex"),
                       state->FindMutable("revindex0"), state->FindMutable("first"), state->FindMutable("last")};
-    Assign("loop", loop);
-
     for (int64_t i = 0; i < n; ++i) {
       RETURN_IF_ERROR(Step(node.pos));
+      // As Jinja: what one iteration sets, the next does not see.
+      frames_.back().vars.clear();
+      Assign("loop", loop);
       *slots[0] = Value(i + 1);
       *slots[1] = Value(i);
       *slots[2] = Value(n - i);
@@ -426,7 +427,9 @@ Status Renderer::Undefined(const Value& value, Position pos) const {
 
 Status Renderer::Error(Position pos, std::string_view message) const { return ErrorAt(file(), pos, message); }
 
-std::string_view Renderer::file() const { return current_ != nullptr ? current_->file() : "<call>"; }
+std::string_view Renderer::file() const {
+  return current_ != nullptr ? std::string_view(current_->file()) : std::string_view("<call>");
+}
 
 // CallContext
 

@@ -240,6 +240,7 @@ bool Value::Equals(const Value& other, int depth) const {
     case Kind::kNone: return true;
     case Kind::kString: return as_string() == other.as_string();
     case Kind::kList: {
+      if (std::get<std::shared_ptr<ListBox>>(data_) == std::get<std::shared_ptr<ListBox>>(other.data_)) return true;
       const List& a = as_list();
       const List& b = other.as_list();
       if (a.size() != b.size()) return false;
@@ -249,6 +250,7 @@ bool Value::Equals(const Value& other, int depth) const {
       return true;
     }
     case Kind::kDict: {
+      if (std::get<std::shared_ptr<DictBox>>(data_) == std::get<std::shared_ptr<DictBox>>(other.data_)) return true;
       const Dict& a = as_dict();
       const Dict& b = other.as_dict();
       if (a.size() != b.size()) return false;
