@@ -33,6 +33,12 @@ Status CheckCount(std::string_view type, std::string_view method, const CallArgs
   return Status::Ok();
 }
 
+// Refuses to put `container` inside itself: a cycle would never be freed.
+Status CheckNoCycle(std::string_view type, std::string_view method, const Value& container, const Value& added) {
+  if (!added.Holds(container)) return Status::Ok();
+  return Error(type, method, fmt::format("cannot put a {} inside itself (or nest values past 100 levels)", type));
+}
+
 Status ReadOnly(std::string_view type, std::string_view method) {
   return Error(type, method,
                fmt::format("this {} is read-only (it belongs to the globals or the render's locals); "
@@ -188,6 +194,7 @@ Result<Value> ListMethod(const Value& receiver, std::string_view name, const Cal
     RETURN_IF_ERROR(CheckCount("list", name, args, 1));
     if (args.positional.size() != 1) return Error("list", name, "takes one argument");
     if (list->size() >= max_items) return Error("list", name, fmt::format("list longer than {} items", max_items));
+    RETURN_IF_ERROR(CheckNoCycle("list", name, receiver, args.positional[0]));
     list->push_back(args.positional[0]);
     return Value::None();
   }
@@ -196,12 +203,14 @@ Result<Value> ListMethod(const Value& receiver, std::string_view name, const Cal
     if (args.positional.size() != 1 || !args.positional[0].is_list()) return Error("list", name, "takes a list");
     const List more = args.positional[0].as_list();  // a copy: xs.extend(xs) is allowed
     if (list->size() + more.size() > max_items) return Error("list", name, fmt::format("list longer than {} items", max_items));
+    for (const Value& item : more) RETURN_IF_ERROR(CheckNoCycle("list", name, receiver, item));
     list->insert(list->end(), more.begin(), more.end());
     return Value::None();
   }
   if (name == "insert") {
     if (args.positional.size() != 2) return Error("list", name, "takes an index and a value");
     ASSIGN_OR_RETURN(int64_t at, IntArg(&args.positional[0], 0, "list", name, "index"));
+    RETURN_IF_ERROR(CheckNoCycle("list", name, receiver, args.positional[1]));
     const auto size = static_cast<int64_t>(list->size());
     if (at < 0) at = std::max<int64_t>(0, at + size);
     at = std::min(at, size);
@@ -267,8 +276,10 @@ Result<Value> DictMethod(const Value& receiver, std::string_view name, const Cal
     if (!args.positional.empty()) {
       if (!args.positional[0].is_dict()) return Error("dict", name, "takes a dict");
       const Dict other = args.positional[0].as_dict();  // a copy: d.update(d) is allowed
+      for (const auto& [key, value] : other) RETURN_IF_ERROR(CheckNoCycle("dict", name, receiver, value));
       for (const auto& [key, value] : other) target->Set(key, value);
     }
+    for (const auto& [key, value] : args.keyword) RETURN_IF_ERROR(CheckNoCycle("dict", name, receiver, value));
     for (const auto& [key, value] : args.keyword) target->Set(key, value);
     return Value::None();
   }
@@ -278,6 +289,7 @@ Result<Value> DictMethod(const Value& receiver, std::string_view name, const Cal
   if (name == "setdefault") {
     if (const Value* found = target->Find(key->as_string())) return *found;
     Value value = fallback != nullptr ? *fallback : Value::None();
+    RETURN_IF_ERROR(CheckNoCycle("dict", name, receiver, value));
     target->Set(key->as_string(), value);
     return value;
   }

@@ -248,6 +248,10 @@ Status Renderer::ExecSet(const Node& node) {
     return Error(node.pos, fmt::format("cannot set attribute '{}' of '{}': the namespace is read-only here "
                                        "(it belongs to the globals or the render's locals)", node.name, object_name));
   }
+  if (value.Holds(*object)) {
+    return Error(node.pos, fmt::format("cannot set attribute '{}' of '{}' to a value that holds the namespace itself",
+                                       node.name, object_name));
+  }
   attributes->Set(node.name, std::move(value));
   return Status::Ok();
 }

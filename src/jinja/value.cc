@@ -31,6 +31,11 @@ struct Value::ObjectBox {
   bool frozen = false;
 };
 
+namespace {
+// Nesting past this is refused (Holds) or cut short (printing, equality).
+constexpr int kMaxDepth = 100;
+}  // namespace
+
 // CallArgs
 
 const Value* CallArgs::Keyword(std::string_view name) const {
@@ -154,6 +159,51 @@ bool Value::frozen() const {
   }
 }
 
+bool Value::Holds(const Value& container) const {
+  struct Walk {
+    const void* target;
+    bool Visit(const Value& v, int depth) const {
+      if (depth > kMaxDepth) return true;  // too deep to tell: refuse, as if it held it
+      switch (v.kind_) {
+        case Kind::kList: {
+          const auto& box = std::get<std::shared_ptr<ListBox>>(v.data_);
+          if (box.get() == target) return true;
+          for (const Value& item : box->items) {
+            if (Visit(item, depth + 1)) return true;
+          }
+          return false;
+        }
+        case Kind::kDict: {
+          const auto& box = std::get<std::shared_ptr<DictBox>>(v.data_);
+          if (box.get() == target) return true;
+          for (const auto& entry : box->dict) {
+            if (Visit(entry.second, depth + 1)) return true;
+          }
+          return false;
+        }
+        case Kind::kObject: {
+          const auto& box = std::get<std::shared_ptr<ObjectBox>>(v.data_);
+          if (box.get() == target) return true;
+          for (const auto& entry : box->attributes) {
+            if (Visit(entry.second, depth + 1)) return true;
+          }
+          return false;
+        }
+        default:
+          return false;
+      }
+    }
+  };
+  const void* target = nullptr;
+  switch (container.kind_) {
+    case Kind::kList: target = std::get<std::shared_ptr<ListBox>>(container.data_).get(); break;
+    case Kind::kDict: target = std::get<std::shared_ptr<DictBox>>(container.data_).get(); break;
+    case Kind::kObject: target = std::get<std::shared_ptr<ObjectBox>>(container.data_).get(); break;
+    default: return false;
+  }
+  return Walk{target}.Visit(*this, 0);
+}
+
 void Value::Freeze() const {
   // Marked before recursing, so a list that holds itself ends the walk.
   switch (kind_) {
@@ -216,9 +266,6 @@ std::string Value::TypeName() const {
 
 // Equality
 
-namespace {
-constexpr int kMaxDepth = 100;  // lists that hold themselves stop here
-}
 
 bool Value::operator==(const Value& other) const { return Equals(other, 0); }
 

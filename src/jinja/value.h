@@ -125,6 +125,10 @@ class Value {
   // `loop`); nullptr when frozen or not an object.
   Dict* mutable_object_attributes() const;
   bool frozen() const;
+  // Whether `container` (a list, dict or object) is this value or inside it.
+  // Values are reference-counted, so a container inside itself would never
+  // be freed: the methods that change containers refuse to make one.
+  bool Holds(const Value& container) const;
   // Makes this value and everything it holds read-only, for sharing
   // between threads. Not thread-safe itself: freeze before sharing.
   void Freeze() const;
