@@ -55,11 +55,11 @@ TEST(JinjaLimits, ListsAreBounded) {
 
 TEST(JinjaLimits, AContainerCannotBePutInsideItselfSoNoCycleLeaks) {
   EXPECT_EQ(RenderText("{% set xs = [1] %}{% do xs.append(xs) %}"),
-            "ERROR: t.sql:1:25: list.append(): cannot put a list inside itself (or nest values past 100 levels)");
+            "ERROR: t.sql:1:28: list.append(): cannot put a list inside itself (or nest values past 100 levels)");
   EXPECT_EQ(RenderText("{% set xs = [1] %}{% set d = {'xs': xs} %}{% do xs.extend([d]) %}"),
-            "ERROR: t.sql:1:50: list.extend(): cannot put a list inside itself (or nest values past 100 levels)");
+            "ERROR: t.sql:1:52: list.extend(): cannot put a list inside itself (or nest values past 100 levels)");
   EXPECT_EQ(RenderText("{% set d = {} %}{% do d.update({'d': [d]}) %}"),
-            "ERROR: t.sql:1:23: dict.update(): cannot put a dict inside itself (or nest values past 100 levels)");
+            "ERROR: t.sql:1:25: dict.update(): cannot put a dict inside itself (or nest values past 100 levels)");
   EXPECT_EQ(RenderText("{% set ns = namespace() %}{% set ns.me = [ns] %}"),
             "ERROR: t.sql:1:27: cannot set attribute 'me' of 'ns' to a value that holds the namespace itself");
   // The same value twice is no cycle.

@@ -135,7 +135,7 @@ Status Compiler::Parse() {
     if (ManifestNode* n = add(ResourceType::kTest, t.name, t.config)) n->singular = &t;
   for (const TestDefinition& t : p.tests)
     if (ManifestNode* n = add(ResourceType::kTest, t.file.name, t.config)) n->test = &t;
-  for (const Source& s : p.sources)
+  for (const models::Source& s : p.sources)
     for (const SourceTable& t : s.tables)
       if (ManifestNode* n = add(ResourceType::kSource, SourceId(p.name, s.name, t.name), t.config)) {
         n->source = &s;
@@ -338,8 +338,8 @@ Result<std::string> Compiler::GenericTestSql(const ManifestNode& node, std::vect
   NodeRender render(this, SetupFor(node, /*execute=*/true, /*is_incremental=*/false));
   auto sql = env_.Call("test_" + t.test_name, args, render.Locals());
   if (!sql.ok()) {
-    return Status(sql.status().code(), fmt::format("{}:{}:{}: test {}: {}", project_->PathOf(t.position.file),
-                                                   t.position.line, t.position.column, t.name, sql.status().message()));
+    return sql.status().WithContext(
+        fmt::format("{}:{}:{}: test {}", project_->PathOf(t.position.file), t.position.line, t.position.column, t.name));
   }
   for (const std::string& id : render.ephemeral_parents()) ephemeral->push_back(id);
   return sql->ToString();

@@ -24,21 +24,21 @@ bool Runs(ModelsCommand command, const ManifestNode& node) {
   return false;
 }
 
-SeedTable::Type WarehouseType(SeedType type) {
+SeedRows::Type WarehouseType(SeedType type) {
   switch (type) {
-    case SeedType::kBoolean: return SeedTable::Type::kBoolean;
-    case SeedType::kInteger: return SeedTable::Type::kInteger;
-    case SeedType::kNumeric: return SeedTable::Type::kNumeric;
-    case SeedType::kDate: return SeedTable::Type::kDate;
-    case SeedType::kTimestamp: return SeedTable::Type::kTimestamp;
+    case SeedType::kBoolean: return SeedRows::Type::kBoolean;
+    case SeedType::kInteger: return SeedRows::Type::kInteger;
+    case SeedType::kNumeric: return SeedRows::Type::kNumeric;
+    case SeedType::kDate: return SeedRows::Type::kDate;
+    case SeedType::kTimestamp: return SeedRows::Type::kTimestamp;
     case SeedType::kText: break;
   }
-  return SeedTable::Type::kText;
+  return SeedRows::Type::kText;
 }
 
 // The CSV as the warehouse loads it.
-SeedTable ForWarehouse(models::SeedTable csv) {
-  ::sluice::SeedTable out;
+SeedRows ForWarehouse(models::SeedTable csv) {
+  SeedRows out;
   for (const SeedColumn& c : csv.columns)
     out.columns.push_back({c.name, WarehouseType(c.inferred), c.precision, c.scale, c.override_type.value_or("")});
   out.rows = std::move(csv.rows);

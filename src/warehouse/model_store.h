@@ -42,7 +42,7 @@ enum class SchemaChange {
 
 // A seed's table: columns with their types, and rows of text values
 // (nullopt is NULL) that the warehouse casts to those types.
-struct SeedTable {
+struct SeedRows {
   enum class Type { kText, kInteger, kNumeric, kBoolean, kDate, kTimestamp };
   struct Column {
     std::string name;
@@ -106,7 +106,7 @@ class ModelStore {
   // Drops a table or view of that name, if there is one.
   virtual Status Drop(std::string_view name) = 0;
   // The table `name` holding the seed, replacing any relation of that name.
-  virtual Result<int64_t> LoadSeed(std::string_view name, const SeedTable& seed) = 0;
+  virtual Result<int64_t> LoadSeed(std::string_view name, const SeedRows& seed) = 0;
 
   // What a data test's SELECT returns: the count and up to `sample` rows.
   virtual Result<FailingRows> Failures(std::string_view select, size_t sample) = 0;

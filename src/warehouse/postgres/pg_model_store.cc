@@ -11,15 +11,15 @@
 namespace sluice {
 namespace {
 
-std::string TypeOf(const SeedTable::Column& column) {
+std::string TypeOf(const SeedRows::Column& column) {
   if (!column.declared_type.empty()) return column.declared_type;
   switch (column.type) {
-    case SeedTable::Type::kText: return "text";
-    case SeedTable::Type::kInteger: return "bigint";
-    case SeedTable::Type::kNumeric: return "numeric";
-    case SeedTable::Type::kBoolean: return "boolean";
-    case SeedTable::Type::kDate: return "date";
-    case SeedTable::Type::kTimestamp: return "timestamp";
+    case SeedRows::Type::kText: return "text";
+    case SeedRows::Type::kInteger: return "bigint";
+    case SeedRows::Type::kNumeric: return "numeric";
+    case SeedRows::Type::kBoolean: return "boolean";
+    case SeedRows::Type::kDate: return "date";
+    case SeedRows::Type::kTimestamp: return "timestamp";
   }
   return "text";
 }
@@ -155,7 +155,7 @@ Status PgModelStore::Drop(std::string_view name) {
   return pg_->InTransaction([&] { return DropRelation(name, /*cascade=*/true); });
 }
 
-Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedTable& seed) {
+Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedRows& seed) {
   std::vector<std::string> columns, names;
   for (const auto& c : seed.columns) {
     columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));

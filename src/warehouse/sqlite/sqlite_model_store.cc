@@ -15,25 +15,25 @@ namespace {
 
 constexpr std::string_view kBuilding = "__sluice_building";
 
-std::string TypeOf(const SeedTable::Column& column) {
+std::string TypeOf(const SeedRows::Column& column) {
   if (!column.declared_type.empty()) return column.declared_type;
   switch (column.type) {
-    case SeedTable::Type::kText: return "TEXT";
-    case SeedTable::Type::kInteger: return "BIGINT";
-    case SeedTable::Type::kNumeric: return "REAL";
-    case SeedTable::Type::kBoolean: return "BOOLEAN";
-    case SeedTable::Type::kDate: return "DATE";
-    case SeedTable::Type::kTimestamp: return "TIMESTAMP";
+    case SeedRows::Type::kText: return "TEXT";
+    case SeedRows::Type::kInteger: return "BIGINT";
+    case SeedRows::Type::kNumeric: return "REAL";
+    case SeedRows::Type::kBoolean: return "BOOLEAN";
+    case SeedRows::Type::kDate: return "DATE";
+    case SeedRows::Type::kTimestamp: return "TIMESTAMP";
   }
   return "TEXT";
 }
 
 // A seed value as sluice stores values on SQLite.
-Result<std::optional<std::string>> Stored(const SeedTable::Column& column, const std::optional<std::string>& value) {
+Result<std::optional<std::string>> Stored(const SeedRows::Column& column, const std::optional<std::string>& value) {
   if (!value || !column.declared_type.empty()) return value;
   switch (column.type) {
-    case SeedTable::Type::kBoolean: return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
-    case SeedTable::Type::kTimestamp: {
+    case SeedRows::Type::kBoolean: return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
+    case SeedRows::Type::kTimestamp: {
       int64_t micros = 0;
       std::string error;
       if (!ParseTimestamp(*value, &micros, &error))
@@ -167,7 +167,7 @@ Status SqliteModelStore::Drop(std::string_view name) {
   return txn.Commit();
 }
 
-Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedTable& seed) {
+Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedRows& seed) {
   std::vector<std::string> columns, names;
   for (const auto& c : seed.columns) {
     columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));

@@ -30,7 +30,7 @@ class SqliteModelStore final : public SqlModelStore {
   Result<int64_t> MergeIncremental(std::string_view name, std::string_view select,
                                    const std::vector<std::string>& unique_key, SchemaChange change) override;
   Status Drop(std::string_view name) override;
-  Result<int64_t> LoadSeed(std::string_view name, const SeedTable& seed) override;
+  Result<int64_t> LoadSeed(std::string_view name, const SeedRows& seed) override;
 
  private:
   // DROP of whatever `name` is, inside the caller's transaction.
