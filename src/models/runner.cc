@@ -244,7 +244,7 @@ Result<RunSummary> RunModels(Compiler* compiler, ModelStore* store, Env* env, co
 
     ModelRun run;
     run.invocation = options.invocation_id;
-    run.node = node.id();
+    run.model = node.id();
     run.status = std::string(NodeStatusName(result.status));
     run.started_micros = started;
     run.finished_micros = finished;

@@ -65,7 +65,7 @@ struct FailingRows {
 // One node's run, as `sluice models` records it when the node finishes.
 struct ModelRun {
   std::string invocation;  // one id per `sluice models` command (or scheduled build)
-  std::string node;        // model.PROJECT.NAME, seed.…, test.…
+  std::string model;       // the node's id: model.PROJECT.NAME, seed.…, test.…
   std::string status;      // success, error, skipped (models and seeds); pass, warn, fail, error (tests)
   int64_t started_micros = 0;
   int64_t finished_micros = 0;

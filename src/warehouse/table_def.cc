@@ -121,13 +121,13 @@ std::vector<TableDef> MakeSystemTables() {
   tables.push_back(Table("sluice_model_runs",
                          "every node `sluice models` ran, as it finished",
                          {Col("id", T::kIdentity), NotNull("invocation", T::kText, "one id per command or scheduled build"),
-                          NotNull("node", T::kText, "model.PROJECT.NAME, seed.…, test.…"),
+                          NotNull("model", T::kText, "the node's id: model.PROJECT.NAME, seed.…, test.…"),
                           NotNull("status", T::kText, "success, error or skipped; tests: pass, warn, fail or error"),
                           Col("started", T::kTimestamp), Col("finished", T::kTimestamp),
                           Col("rows", T::kBigInt, "rows built, or a test's failing rows"), Col("error", T::kText),
                           Col("sql_hash", T::kText, "XXH3 of the compiled SQL")},
                          {},
-                         {{"sluice_model_runs_by_node", {"node", "id"}}}));
+                         {{"sluice_model_runs_by_model", {"model", "id"}}}));
   return tables;
 }
 

@@ -44,9 +44,9 @@ Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t samp
 
 Status SqlModelStore::RecordRun(const ModelRun& run) {
   return session_
-      ->Execute("INSERT INTO sluice_model_runs (invocation, node, status, started, finished, rows, error, sql_hash) "
+      ->Execute("INSERT INTO sluice_model_runs (invocation, model, status, started, finished, rows, error, sql_hash) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                {run.invocation, run.node, run.status, Time(run.started_micros), Time(run.finished_micros),
+                {run.invocation, run.model, run.status, Time(run.started_micros), Time(run.finished_micros),
                  SqlText(run.rows), run.error.empty() ? std::nullopt : std::optional<std::string>(run.error),
                  run.sql_hash.empty() ? std::nullopt : std::optional<std::string>(run.sql_hash)})
       .status();
