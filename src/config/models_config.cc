@@ -13,7 +13,8 @@ void ParseModels(const YAML::Node& node, const std::string& base_dir, ModelsConf
   CheckKeys(node, {"project", "schedule", "on_merge", "vars", "target"}, "models", problems);
   if (const auto p = node["project"]; p && IsScalar(p, "models.project", problems)) {
     const std::filesystem::path path(p.Scalar());
-    models->project_dir = path.is_absolute() ? path.string() : (std::filesystem::path(base_dir) / path).string();
+    // Normalised, so that messages say "analytics/models/x.sql", not "./analytics/./models/x.sql".
+    models->project_dir = (path.is_absolute() ? path : std::filesystem::path(base_dir) / path).lexically_normal().string();
     while (models->project_dir.size() > 1 && models->project_dir.back() == '/') models->project_dir.pop_back();
   } else if (!p) {
     problems->Add(node.Mark(), "models needs project: (the dbt project folder)");
