@@ -103,7 +103,8 @@ struct SourceQueueOnSharedBroker {
 };
 
 // examples/factory/sluice.yaml with its source pointed at `url` and `queue`
-// and the HTTP listener on an ephemeral port; `extra` is appended. Throws
+// and the HTTP listener on an ephemeral port, without its models: section;
+// `extra` is appended. Throws
 // when the example no longer has the lines it rewrites.
 std::string FactoryConfigYaml(const std::string& url, const std::string& queue, const std::string& extra = "");
 // The `events:` section of examples/factory/sluice.yaml (to the end of the file).

@@ -3,6 +3,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/utf8.h"
 #include "cli/command.h"
@@ -18,7 +19,8 @@ using models::ManifestNode;
 
 struct ModelsOptions {
   std::string action;
-  std::string select, exclude, vars;
+  std::string select, exclude, vars;  // select and exclude: the words given, joined by spaces (a union)
+  std::vector<std::string> select_words, exclude_words;
   bool full_refresh = false;
   bool store_failures = false;
   std::string format = "text";
@@ -163,8 +165,11 @@ void AddModelsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner*
   for (const Action& a : actions) {
     auto* sub = cmd->add_subcommand(a.name, a.help);
     const std::string name = a.name;
-    sub->add_option("--select,-s", o->select, "nodes to include, as dbt selects them: name, +name, name+, tag:x, path:p, source:s.t…");
-    sub->add_option("--exclude", o->exclude, "nodes to leave out, in the same syntax");
+    // Several words after one --select, as dbt takes them: `-s stg_cards dim_card`.
+    sub->add_option("--select,-s", o->select_words,
+                    "nodes to include, as dbt selects them: name, +name, name+, tag:x, path:p, source:s.t…")
+        ->expected(1, -1);
+    sub->add_option("--exclude", o->exclude_words, "nodes to leave out, in the same syntax")->expected(1, -1);
     sub->add_option("--vars", o->vars, "variables for var(), as YAML: '{key: value}'");
     if (name != "ls" && name != "seed" && name != "test")
       sub->add_flag("--full-refresh", o->full_refresh, "rebuild incremental models from scratch");
@@ -176,6 +181,8 @@ void AddModelsCommand(CLI::App& app, const GlobalOptions& global, CommandRunner*
           ->check(CLI::IsMember({"text", "json", "dot"}));
     sub->callback([=, &global] {
       o->action = name;
+      o->select = fmt::format("{}", fmt::join(o->select_words, " "));
+      o->exclude = fmt::format("{}", fmt::join(o->exclude_words, " "));
       *runner = [=, &global] { return RunModelsCommand(global, *o); };
     });
   }

@@ -39,11 +39,10 @@ int List(const std::vector<TaskSpec>& tasks, TaskStore* store, const std::string
   auto out = MakeQueryOutput(format, &std::cout);
   (*out)->Columns({"task", "kind", "schedule", "next_fire", "suspended", "last_status", "last_finished", "last_error"});
   for (const TaskSpec& t : tasks) {
-    const char* kind = t.kind == TaskSpec::Kind::kSql ? "sql" : t.kind == TaskSpec::Kind::kMerge ? "merge" : "retention";
     const std::string next = t.schedule ? FormatTimestamp(t.schedule->NextAfter(now, t.offset_micros)) : "";
     auto it = last.find(t.name);
     const TaskRunRow* run = it == last.end() ? nullptr : &it->second;
-    (*out)->Row({Text(t.name), Text(kind), Text(t.ScheduleText()), OrNull(next),
+    (*out)->Row({Text(t.name), Text(std::string(t.KindName())), Text(t.ScheduleText()), OrNull(next),
                  Text(suspended.count(t.name) ? "yes" : "no"), OrNull(run ? run->status : ""),
                  OrNull(run ? run->finished : ""), OrNull(run ? run->error : "")});
   }

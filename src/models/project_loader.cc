@@ -25,6 +25,15 @@ Result<LoadedProject> LoadProject(Env* env, const ModelsConfig& models, const Ca
   options.invocation_id = invocation_id;
   options.started_micros = env->NowMicros();
   ASSIGN_OR_RETURN(out.compiler, Compiler::Create(out.project, store, options));
+  // dbt would build these in another schema; here every relation shares
+  // the warehouse's one namespace, so the user is told rather than surprised.
+  for (const ManifestNode& node : out.compiler->manifest().nodes()) {
+    if (node.config.schema && node.graph.type != ResourceType::kSource)
+      out.warnings.push_back(fmt::format("{}: {}: config schema '{}' is ignored: sluice builds every relation in the "
+                                         "warehouse's schema ({})",
+                                         out.project->PathOf(node.path()), node.id(), *node.config.schema,
+                                         store->schema()));
+  }
   return out;
 }
 

@@ -82,7 +82,7 @@ void TextRunReport::Finished(size_t index, size_t total, const NodeResult& r) {
     case NodeStatus::kPass:
     case NodeStatus::kWarn:
     case NodeStatus::kFail:
-      tail = fmt::format(" {} in {}", r.status == NodeStatus::kPass ? "" : Plural(r.failures.count, "failing row"),
+      tail = fmt::format(" {}in {}", r.status == NodeStatus::kPass ? "" : Plural(r.failures.count, "failing row") + " ",
                          FormatSeconds(r.micros));
       if (!r.failures_table.empty()) tail += fmt::format(", kept in {}", r.failures_table);
       break;

@@ -236,7 +236,16 @@ Result<RunSummary> RunModels(Compiler* compiler, ModelStore* store, Env* env, co
     if (result.status == NodeStatus::kError || result.status == NodeStatus::kFail) {
       const std::string because = fmt::format("{} {}", node.id(), result.status == NodeStatus::kFail ? "failed" : "errored");
       if (node.graph.type == ResourceType::kTest) {
-        for (const std::string& parent : node.graph.parents) skip_descendants_of(parent, because);
+        // As dbt build: a failed test holds back what is built on the nodes it
+        // tests (and their tests), not the other tests of those nodes.
+        for (const std::string& parent : node.graph.parents) {
+          for (const std::string& id : Descendants(manifest, parent)) {
+            const ManifestNode* d = manifest.Find(id);
+            if (d == nullptr || d->graph.type == ResourceType::kTest) continue;
+            skip_because.emplace(id, because);
+            skip_descendants_of(id, because);
+          }
+        }
       } else {
         skip_descendants_of(node.id(), because);
       }

@@ -31,6 +31,7 @@ Status ModelsRefresher::Start() {
   ASSIGN_OR_RETURN(warehouse_, open_warehouse_());
   auto loaded = models::LoadProject(env_, config_.models, config_.catalog, &warehouse_->models(), "", "");
   if (!loaded.ok()) return loaded.status().WithContext(fmt::format("models.project {}", config_.models.project_dir));
+  for (const std::string& w : loaded->warnings) Log("models")->warn("{}", w);
   thread_ = std::thread([this] {
     NameThisThread("sluice-models");
     Loop();

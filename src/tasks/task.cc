@@ -32,6 +32,16 @@ std::string TaskSpec::ScheduleText() const {
   return fmt::format("{} (+{}m{:02}s)", schedule->text(), offset_micros / 60'000'000, offset_micros / 1'000'000 % 60);
 }
 
+std::string_view TaskSpec::KindName() const {
+  switch (kind) {
+    case Kind::kSql: return "sql";
+    case Kind::kMerge: return "merge";
+    case Kind::kRetention: return "retention";
+    case Kind::kModels: return "models";
+  }
+  return "sql";
+}
+
 std::vector<TaskSpec> TasksOf(const Config& config) {
   std::vector<TaskSpec> tasks;
   for (const TaskConfig& t : config.tasks) {

@@ -29,6 +29,8 @@ struct TaskSpec {
 
   // What `sluice tasks list` shows as the schedule.
   std::string ScheduleText() const;
+  // What `sluice tasks list` shows as the kind: sql, merge, retention or models.
+  std::string_view KindName() const;
 };
 
 // Every task of the config: the user's SQL tasks, then per event type its

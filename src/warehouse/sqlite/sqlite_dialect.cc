@@ -117,7 +117,9 @@ std::string SqliteDialect::SafeCast(std::string_view expr, std::string_view type
 std::string SqliteDialect::CurrentTimestamp() const { return "(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')"; }
 std::string SqliteDialect::TypeString() const { return "TEXT"; }
 std::string SqliteDialect::TypeInt() const { return "BIGINT"; }
-std::string SqliteDialect::TypeNumeric() const { return "NUMERIC"; }
+// REAL, not NUMERIC: SQLite keeps a NUMERIC integer an integer, so
+// cast(x as numeric) / 100 would divide as integers where other backends do not.
+std::string SqliteDialect::TypeNumeric() const { return "REAL"; }
 std::string SqliteDialect::TypeTimestamp() const { return "TIMESTAMP"; }
 
 }  // namespace sluice
