@@ -4,7 +4,7 @@
 // and sluice's RabbitMQ source against a plain consumer on the same broker.
 //
 //   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
-//                [--no-pg | --pg-only] [--no-amqp | --amqp-only]
+//                [--no-pg | --pg-only] [--no-amqp | --amqp-only] [--no-models | --models-only]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -18,10 +18,14 @@
 //   6. AMQP (unless --no-amqp; amqp_bench.h): N protobuf messages of the
 //      factory example published persistent with confirms, consumed by a
 //      plain rabbitmq-c consumer and by `sluice serve` until all merged, in
-//      --amqp-rounds rounds (3) whose median ratio is the goal's figure.
+//      --amqp-rounds rounds (3) whose median ratio is the goal's figure;
+//   7. models (unless --no-models; models_bench.h): `sluice models compile`
+//      of a 1 000-model project; a full build and an incremental run of
+//      marts over N orders on SQLite and (unless --no-pg) PostgreSQL; the
+//      freshness of a model `sluice serve` rebuilds on merge.
 // Exit status: 0 when every phase ran and the final tables agree (goals met
 // or not: the report says PASS/MISS), 1 otherwise. --amqp-only runs only
-// part 6 (no Accounting events).
+// part 6 (no Accounting events), --models-only only part 7.
 #include <malloc.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -42,6 +46,7 @@
 #include "child_run.h"
 #include "config/config.h"
 #include "event_generator.h"
+#include "models_bench.h"
 #include "pg_baseline.h"
 #include "pg_bench.h"
 #include "report.h"
@@ -73,6 +78,9 @@ constexpr int64_t kPgBytesPerEventOnDisk = 6000;
 // copy and warehouse of one round (1M measured at about 0.5 GB at the peak;
 // a good round's are removed before the next unless --keep).
 constexpr int64_t kAmqpBytesPerMessageOnDisk = 1000;
+// The models part: the orders' NDJSON (about 250 bytes an order) and two
+// warehouses holding their lines, staging rows and the models.
+constexpr int64_t kModelsBytesPerOrderOnDisk = 4000;
 
 struct Options {
   int64_t events = 1'000'000;
@@ -89,6 +97,9 @@ struct Options {
   bool amqp_only = false;  // the AMQP part only
   int amqp_prefetch = 500;  // both AMQP consumers' prefetch (the source's default)
   int amqp_rounds = 3;      // rounds of both AMQP consumers; the goal is judged on their median ratio
+  bool models = true;
+  bool models_only = false;        // the models part only
+  double models_seconds = 20;      // the models part's freshness run
   uint64_t seed = 1;
 };
 
@@ -179,8 +190,8 @@ int Run(const Options& o) {
   }
   const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
                  ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg",
-                 amqp_dir = work / "amqp";
-  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir}) {
+                 amqp_dir = work / "amqp", models_dir = work / "models";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir, models_dir}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) {
@@ -196,7 +207,7 @@ int Run(const Options& o) {
     std::error_code ec;
     if (own_dir) fs::remove_all(work, ec);
     else
-      for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir})
+      for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir, models_dir})
         fs::remove_all(d, ec);
   };
   const auto fail = [&](const Status& st) {
@@ -207,15 +218,19 @@ int Run(const Options& o) {
 
   if (o.amqp_only)
     Say(fmt::format("sluice_bench --amqp-only: {} AMQP messages, seed {}, sluice {}", o.events, o.seed, o.sluice));
+  else if (o.models_only)
+    Say(fmt::format("sluice_bench --models-only: {} orders, sluice {}", o.events, o.sluice));
   else
     Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
   Say(fmt::format("work folder {}", work.string()));
   struct statvfs vfs {};
   if (::statvfs(work.c_str(), &vfs) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    const int64_t per_event = o.amqp_only ? kAmqpBytesPerMessageOnDisk
-                                          : kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0) +
-                                                (o.amqp && !o.pg_only ? kAmqpBytesPerMessageOnDisk : 0);
+    const int64_t per_event = o.amqp_only     ? kAmqpBytesPerMessageOnDisk
+                              : o.models_only ? kModelsBytesPerOrderOnDisk
+                                              : kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0) +
+                                                    (o.amqp && !o.pg_only ? kAmqpBytesPerMessageOnDisk : 0) +
+                                                    (o.models ? kModelsBytesPerOrderOnDisk : 0);
     const uint64_t need = static_cast<uint64_t>(o.events) * static_cast<uint64_t>(per_event);
     if (free_bytes < need)
       Say(fmt::format("WARNING: {} free there; this run needs about {}", Gb(free_bytes), Gb(need)));
@@ -249,6 +264,49 @@ int Run(const Options& o) {
                     a.prefetch == 500 ? "" : fmt::format(" -- at prefetch {}, not the source's default 500: for "
                                                          "information only", a.prefetch)));
   };
+  // 7. models: `sluice models` and on_merge freshness (models_bench.h).
+  const auto run_models = [&](int phase, int phases) -> Result<ModelsBenchResult> {
+    Say(fmt::format("\n[{}/{}] models: parse and compile a 1 000-model project; marts over {} orders on SQLite{}; "
+                    "on_merge freshness",
+                    phase, phases, o.events, o.pg ? " and PostgreSQL" : ""));
+    ::malloc_trim(0);
+    ModelsBenchInput in;
+    in.sluice = o.sluice;
+    in.cluster_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+    in.dir = models_dir;
+    in.logs_dir = logs_dir;
+    in.orders = o.events;
+    in.orders_per_file = o.events_per_file;
+    in.pg = o.pg;
+    in.keep = o.keep;
+    in.freshness_seconds = o.models_seconds;
+    return RunModelsBench(in);
+  };
+  const auto say_models_note = [](const ModelsBenchResult& m) {
+    if (m.busiest_other_cores() >= 0.25)
+      Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a timed models "
+                      "phase; the figures above are noisier than usual.",
+                      m.busiest_other_cores(), ::sysconf(_SC_NPROCESSORS_ONLN)));
+    if (!m.correct()) Say("!!!!! models checks failed: see the models part above");
+  };
+  if (o.models_only) {
+    auto models = run_models(1, 1);
+    if (!models.ok()) return fail(models.status());
+    Say("\n================================ summary ================================");
+    Say("(--models-only: the load, merge and AMQP parts did not run)");
+    SayModelsSummary(*models);
+    Say("-------------------------------- goals ----------------------------------");
+    SayModelsGoals(*models);
+    Say("=========================================================================");
+    say_models_note(*models);
+    if (!models->correct()) {
+      Say(fmt::format("work files kept for inspection in {}", work.string()));
+      return 1;
+    }
+    cleanup();
+    return 0;
+  }
+
   if (o.amqp_only) {
     auto amqp = run_amqp(1, 1);
     if (!amqp.ok()) return fail(amqp.status());
@@ -287,7 +345,7 @@ int Run(const Options& o) {
     std::error_code ec;
     fs::permissions(work, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add, ec);
   }
-  const int phases = o.pg_only ? 2 : (o.pg ? 5 : 4) + (o.amqp ? 1 : 0);
+  const int phases = o.pg_only ? 2 : (o.pg ? 5 : 4) + (o.amqp ? 1 : 0) + (o.models ? 1 : 0);
 
   // 1. The events.
   Say(fmt::format("\n[1/{}] generating events", phases));
@@ -431,9 +489,17 @@ int Run(const Options& o) {
   // 6. AMQP (run_amqp above).
   std::optional<AmqpBenchResult> amqp;
   if (o.amqp) {
-    auto result = run_amqp(phases, phases);
+    auto result = run_amqp(phases - (o.models ? 1 : 0), phases);
     if (!result.ok()) return fail(result.status());
     amqp = std::move(*result);
+  }
+
+  // 7. models (run_models above).
+  std::optional<ModelsBenchResult> models;
+  if (o.models) {
+    auto result = run_models(phases, phases);
+    if (!result.ok()) return fail(result.status());
+    models = std::move(*result);
   }
 
   // The summary.
@@ -485,6 +551,7 @@ int Run(const Options& o) {
                                                  : "   <<<<< MISMATCH"));
   if (pg) SayPgSummary(*pg, g.events);
   if (amqp) SayAmqpSummary(*amqp);
+  if (models) SayModelsSummary(*models);
   Say("-------------------------------- goals ----------------------------------");
   Say(fmt::format("{}  load+merge {:.2f}x faster than the SQL baseline (goal >= {:.0f}x)",
                   Verdict(speedup >= kLoadMergeSpeedupGoal), speedup, kLoadMergeSpeedupGoal));
@@ -497,13 +564,16 @@ int Run(const Options& o) {
   Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
                   Mib(peak_rss), Mib(kRssGoalKib)));
   if (amqp) say_amqp_goal(*amqp);
+  if (models) SayModelsGoals(*models);
   Say("=========================================================================");
   if (busiest >= 0.25)
     Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
                     "the figures above are noisier than usual.",
                     busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
   if (!amqp_correct) Say("!!!!! AMQP checks failed: see the AMQP part above");
-  if (!rows_agree || !pg_agree || !amqp_correct) {
+  if (models) say_models_note(*models);
+  const bool models_correct = !models || models->correct();
+  if (!rows_agree || !pg_agree || !amqp_correct || !models_correct) {
     if (!rows_agree || !pg_agree) Say("!!!!! the final tables differ: see the warning above");
     Say(fmt::format("work files kept for inspection in {}", work.string()));
     return 1;
@@ -518,7 +588,7 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   sluice::bench::Options o;
   CLI::App app{"sluice_bench: sluice's load + merge against the plain-SQL way on SQLite and on PostgreSQL, and its "
-               "RabbitMQ source against a plain consumer"};
+               "RabbitMQ source against a plain consumer, and sluice models"};
   app.add_option("--events,-n", o.events, "number of Accounting events (and of AMQP messages)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--sluice", o.sluice, "the sluice binary to run")->capture_default_str();
@@ -546,6 +616,13 @@ int main(int argc, char** argv) {
                  "rounds of the AMQP part, each timing the plain consumer and sluice on the same messages (the "
                  "first alternating); the goal is judged on the median of the rounds' ratios")
       ->check(CLI::Range(1, 99))->capture_default_str();
+  app.add_flag("--models,!--no-models", o.models,
+               "run the models part: sluice models compile, full and incremental builds over --events orders on "
+               "SQLite and PostgreSQL, on_merge freshness (default: on)");
+  app.add_flag("--models-only", o.models_only,
+               "run only the models part, with --events orders (no Accounting events, no load/merge or AMQP parts)");
+  app.add_option("--models-seconds", o.models_seconds, "how long the models part posts events for its freshness")
+      ->check(CLI::Range(1.0, 600.0))->capture_default_str();
   app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
   app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -568,7 +645,16 @@ int main(int argc, char** argv) {
     std::cerr << "error: --amqp-only and --pg-only exclude each other\n";
     return 2;
   }
+  if (o.models_only && !o.models) {
+    std::cerr << "error: --models-only and --no-models leave nothing to run\n";
+    return 2;
+  }
+  if (o.models_only && (o.pg_only || o.amqp_only)) {
+    std::cerr << "error: --models-only excludes --pg-only and --amqp-only\n";
+    return 2;
+  }
   if (o.pg_only) o.amqp = false;  // only PostgreSQL
+  if (o.pg_only || o.amqp_only) o.models = false;
   o.config = std::filesystem::absolute(o.config).string();
   if (o.print_sql || o.print_pg_sql) {
     auto config = sluice::LoadConfig(o.config);
