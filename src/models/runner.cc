@@ -1,6 +1,5 @@
 #include "models/runner.h"
 
-#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -191,19 +190,25 @@ Result<RunSummary> RunModels(Compiler* compiler, ModelStore* store, Env* env, co
   const Manifest& manifest = compiler->manifest();
   RunSummary summary;
   const int64_t start = env->NowMicros();
-  std::unordered_map<std::string, std::string> skip_because;  // node → the failure that skips it
-  std::unordered_set<std::string> succeeded;
-  auto skip_descendants_of = [&](const std::string& failed, const std::string& because) {
-    for (const std::string& id : Descendants(manifest, failed)) {
-      const ManifestNode* d = manifest.Find(id);
-      // A test whose parents all succeeded still runs: it tests them, not the failure.
-      if (d != nullptr && d->graph.type == ResourceType::kTest &&
-          std::all_of(d->graph.parents.begin(), d->graph.parents.end(),
-                      [&](const std::string& p) { return succeeded.count(p) > 0 || manifest.Find(p) == nullptr ||
-                                                         manifest.Find(p)->graph.type == ResourceType::kSource; }))
-        continue;
-      skip_because.emplace(id, because);
+  // Models and seeds (selected or not) whose relation a failure leaves
+  // missing or stale, with that failure: the nodes that do not run.
+  std::unordered_map<std::string, std::string> held_back;
+  auto hold_back_descendants_of = [&](const std::string& id, const std::string& because) {
+    for (const std::string& d : Descendants(manifest, id)) {
+      const ManifestNode* n = manifest.Find(d);
+      if (n != nullptr && n->graph.type != ResourceType::kTest) held_back.emplace(d, because);
     }
+  };
+  // Why `node` is skipped, if it is. A test tests its parents, not the
+  // failure: it runs unless one of them is held back or failed to build.
+  auto skipped_because = [&](const ManifestNode& node) -> const std::string* {
+    if (node.graph.type != ResourceType::kTest) {
+      auto it = held_back.find(node.id());
+      return it == held_back.end() ? nullptr : &it->second;
+    }
+    for (const std::string& parent : node.graph.parents)
+      if (auto it = held_back.find(parent); it != held_back.end()) return &it->second;
+    return nullptr;
   };
   NodeRun runner(compiler, store, env, options);
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -216,9 +221,9 @@ Result<RunSummary> RunModels(Compiler* compiler, ModelStore* store, Env* env, co
     result.node = &node;
     std::string sql;
     const int64_t started = env->NowMicros();
-    if (auto it = skip_because.find(node.id()); it != skip_because.end()) {
+    if (const std::string* because = skipped_because(node)) {
       result.status = NodeStatus::kSkipped;
-      result.error = it->second;
+      result.error = *because;
     } else {
       runner.Run(node, &result, &sql);
     }
@@ -226,28 +231,23 @@ Result<RunSummary> RunModels(Compiler* compiler, ModelStore* store, Env* env, co
     result.micros = finished - started;
 
     switch (result.status) {
-      case NodeStatus::kSuccess: ++summary.built; succeeded.insert(node.id()); break;
-      case NodeStatus::kPass: ++summary.passed; succeeded.insert(node.id()); break;
-      case NodeStatus::kWarn: ++summary.warned; succeeded.insert(node.id()); break;
+      case NodeStatus::kSuccess: ++summary.built; break;
+      case NodeStatus::kPass: ++summary.passed; break;
+      case NodeStatus::kWarn: ++summary.warned; break;
       case NodeStatus::kSkipped: ++summary.skipped; break;
       case NodeStatus::kError: ++summary.errors; break;
       case NodeStatus::kFail: ++summary.failed; break;
     }
     if (result.status == NodeStatus::kError || result.status == NodeStatus::kFail) {
       const std::string because = fmt::format("{} {}", node.id(), result.status == NodeStatus::kFail ? "failed" : "errored");
-      if (node.graph.type == ResourceType::kTest) {
-        // As dbt build: a failed test holds back what is built on the nodes it
-        // tests (and their tests), not the other tests of those nodes.
-        for (const std::string& parent : node.graph.parents) {
-          for (const std::string& id : Descendants(manifest, parent)) {
-            const ManifestNode* d = manifest.Find(id);
-            if (d == nullptr || d->graph.type == ResourceType::kTest) continue;
-            skip_because.emplace(id, because);
-            skip_descendants_of(id, because);
-          }
-        }
-      } else {
-        skip_descendants_of(node.id(), because);
+      if (node.graph.type != ResourceType::kTest) {
+        held_back.emplace(node.id(), because);
+        hold_back_descendants_of(node.id(), because);
+      } else if (options.command == ModelsCommand::kBuild) {
+        // As dbt build: a failed test holds back what is built on the nodes
+        // it tests (and their tests), not the other tests of those nodes.
+        // `test` builds nothing, so there it holds nothing back.
+        for (const std::string& parent : node.graph.parents) hold_back_descendants_of(parent, because);
       }
     }
 

@@ -7,7 +7,8 @@
 // it stay); one whose columns changed is built beside it and swapped in,
 // which drops the views that read it (as dbt does): `sluice models build`
 // recreates them when they are selected. A view whose columns changed is
-// dropped and created again in the same way.
+// dropped and created again in the same way. Seed timestamps are stored in
+// UTC like the event tables' (an offset in the CSV is applied, not dropped).
 #pragma once
 
 #include <string>
