@@ -44,6 +44,12 @@ SeedRows ForWarehouse(models::SeedTable csv) {
   return out;
 }
 
+// The columns an incremental run replaces rows by: none when appending.
+std::vector<std::string> MergeKey(const ManifestNode& node) {
+  if (node.config.incremental_strategy == IncrementalStrategy::kAppend) return {};
+  return node.config.unique_key;
+}
+
 // Runs one node; fills the result's status, rows, error and failures.
 class NodeRun {
  public:
@@ -98,6 +104,7 @@ class NodeRun {
           r->how = "incremental (full)";
           ASSIGN_OR_RETURN(int64_t rows, store_->ReplaceTable(node.relation, *sql));
           r->rows = rows;
+          RETURN_IF_ERROR(store_->EnsureKeyIndex(node.relation, MergeKey(node)));
           break;
         }
         r->how = "incremental";
@@ -105,10 +112,10 @@ class NodeRun {
                               : node.config.on_schema_change == OnSchemaChange::kAppendNewColumns
                                   ? SchemaChange::kAppendNewColumns
                                   : SchemaChange::kIgnore;
-        std::vector<std::string> key = node.config.unique_key;
-        if (node.config.incremental_strategy == IncrementalStrategy::kAppend) key.clear();
+        const std::vector<std::string> key = MergeKey(node);
         if (node.config.incremental_strategy == IncrementalStrategy::kDeleteInsert && key.empty())
           return Status::InvalidArgument("incremental_strategy delete+insert needs a unique_key");
+        RETURN_IF_ERROR(store_->EnsureKeyIndex(node.relation, key));  // a table built before sluice indexed keys
         ASSIGN_OR_RETURN(int64_t rows, store_->MergeIncremental(node.relation, *sql, key, change));
         r->rows = rows;
         break;

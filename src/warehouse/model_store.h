@@ -103,6 +103,10 @@ class ModelStore {
   // naming them for kFail). The table must exist. Returns the rows inserted.
   virtual Result<int64_t> MergeIncremental(std::string_view name, std::string_view select,
                                            const std::vector<std::string>& unique_key, SchemaChange change) = 0;
+  // An index on `key` of the table `name`, unless it has one: what keeps an
+  // incremental run's delete of matching keys from scanning the whole table.
+  // Idempotent; nothing for an empty key.
+  virtual Status EnsureKeyIndex(std::string_view name, const std::vector<std::string>& key) = 0;
   // Drops a table or view of that name, if there is one.
   virtual Status Drop(std::string_view name) = 0;
   // The table `name` holding the seed, replacing any relation of that name.

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "base/clock.h"
+#include "base/digest.h"
+#include "base/text.h"
 #include "warehouse/query_sink.h"
 #include "warehouse/sql/sql_values.h"
 
@@ -40,6 +42,19 @@ Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t samp
   out.columns = std::move(rows.columns);
   out.sample = std::move(rows.rows);
   return out;
+}
+
+Status SqlModelStore::EnsureKeyIndex(std::string_view name, const std::vector<std::string>& key) {
+  if (key.empty()) return Status::Ok();
+  // Index names share the schema's namespace and PostgreSQL's 63 bytes.
+  std::string index = std::string(name) + "__sluice_key";
+  if (index.size() > 63) index = fmt::format("{}_{}_key", name.substr(0, 40), Xxh3Hex(name));
+  std::vector<std::string> columns;
+  for (const std::string& k : key) columns.push_back(QuoteIdent(k));
+  return session_
+      ->Execute(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({})", QuoteIdent(index), Relation(name),
+                            Join(columns, ", ")))
+      .status();
 }
 
 Status SqlModelStore::RecordRun(const ModelRun& run) {

@@ -14,6 +14,7 @@ class SqlModelStore : public ModelStore {
  public:
   Result<FailingRows> Failures(std::string_view select, size_t sample) override;
   Status RecordRun(const ModelRun& run) override;
+  Status EnsureKeyIndex(std::string_view name, const std::vector<std::string>& key) override;
   Result<std::map<std::string, int64_t>> MergePositions() override;
   std::string_view adapter_type() const override { return adapter_type_; }
   const SqlDialect& dialect() const override { return *dialect_; }
