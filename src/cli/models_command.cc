@@ -136,11 +136,13 @@ int RunModelsCommand(const GlobalOptions& global, const ModelsOptions& o) {
   run.store_failures = o.store_failures;
   run.invocation_id = invocation;
   models::TextRunReport report(&std::cout, run.command);
+  // A selector that cannot be read is a usage error; anything RunModels
+  // refuses after that (a cycle in the graph) is the project's.
+  if (auto selection = models::SelectNodes(loaded->compiler->manifest().Graph(), run.select, run.exclude);
+      !selection.ok())
+    return ReportError(selection.status(), kExitUsage);
   auto summary = models::RunModels(loaded->compiler.get(), &session->warehouse->models(), Env::Default(), run, &report);
-  if (!summary.ok()) {
-    const bool selection = summary.status().code() == StatusCode::kInvalidArgument;
-    return ReportError(summary.status(), selection ? kExitUsage : kExitFailure);
-  }
+  if (!summary.ok()) return ReportError(summary.status(), kExitFailure);
   return summary->ok() ? kExitOk : kExitFailure;
 }
 

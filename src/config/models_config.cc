@@ -32,7 +32,7 @@ void ParseModels(const YAML::Node& node, const std::string& base_dir, ModelsConf
   }
   if (const auto v = node["vars"]) {
     if (!v.IsMap()) problems->Add(v.Mark(), "models.vars must be a map of variable name to value");
-    else models->vars = YAML::Clone(v);
+    else models->vars = YAML::Dump(v);
   }
   if (const auto t = node["target"]; t && IsScalar(t, "models.target", problems)) models->target = t.Scalar();
 }

@@ -23,7 +23,9 @@ struct ModelsConfig {
   std::string project_dir;   // empty: no models
   std::string schedule;      // cron or interval (base/schedule.h); empty: by hand and on_merge only
   bool on_merge = false;
-  YAML::Node vars;           // models.vars: a map (a copy of its own), or null
+  // models.vars as YAML text ("" for none): text, not a YAML::Node, because
+  // yaml-cpp nodes are not safe to read from the threads that build models.
+  std::string vars;
   std::string target = "dev";
 };
 

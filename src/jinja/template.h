@@ -20,6 +20,10 @@ class Template : public std::enable_shared_from_this<Template> {
   const std::string& source() const { return source_; }
   const Body& body() const { return body_; }
 
+  // Its text nodes point into its own source_: a copy would point into this one.
+  Template(const Template&) = delete;
+  Template& operator=(const Template&) = delete;
+
  private:
   friend Result<std::shared_ptr<const Template>> ParseTemplate(std::string_view source, std::string file,
                                                                const Limits& limits, bool keep_trailing_newline);

@@ -20,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
 
 #include "base/status.h"
 #include "jinja/environment.h"
@@ -32,7 +31,7 @@
 namespace sluice::models {
 
 struct CompileOptions {
-  YAML::Node config_vars;          // sluice.yaml's models.vars
+  std::string config_vars;         // sluice.yaml's models.vars, YAML text
   std::string cli_vars;            // --vars, YAML
   std::string target = "dev";      // target.name
   // The catalog's tables, final and staging: what source('events', …) names.

@@ -92,7 +92,7 @@ TEST_F(CompilerTest, VarsFromTheCommandLineBeatSluiceYamlWhichBeatsTheProject) {
   Write("dbt_project.yml", "name: shop\nvars:\n  a: project\n  b: project\n  c: project\n");
   Write("models/v.sql", "select '{{ var('a') }} {{ var('b') }} {{ var('c') }} {{ var('d', 'fallback') }}' as v");
   CompileOptions options;
-  options.config_vars = YAML::Load("{b: config, c: config}");
+  options.config_vars = "{b: config, c: config}";
   options.cli_vars = "{c: cli}";
   auto compiler = MustCreate(options);
   ASSERT_NE(compiler, nullptr);

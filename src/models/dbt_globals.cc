@@ -183,12 +183,13 @@ void InstallDbtGlobals(const ProjectGlobals& g, jinja::Environment* env) {
   env->SetGlobal("run_started_at", Value(g.run_started_at));
 }
 
-Result<jinja::Value> MergeVars(std::string_view project_vars, const YAML::Node& config_vars,
+Result<jinja::Value> MergeVars(std::string_view project_vars, std::string_view config_vars,
                                std::string_view cli_vars) {
   ASSIGN_OR_RETURN(Value project, ValueFromYamlText(project_vars, "dbt_project.yml's vars"));
+  ASSIGN_OR_RETURN(Value config, ValueFromYamlText(config_vars, "models.vars"));
   ASSIGN_OR_RETURN(Value cli, ValueFromYamlText(cli_vars, "--vars"));
   const std::pair<Value, std::string_view> layers[] = {
-      {project, "dbt_project.yml's vars"}, {ValueFromYaml(config_vars), "models.vars"}, {cli, "--vars"}};
+      {project, "dbt_project.yml's vars"}, {config, "models.vars"}, {cli, "--vars"}};
   Dict merged;
   for (const auto& [v, what] : layers) {
     if (v.is_none()) continue;

@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 
-#include <yaml-cpp/yaml.h>
 
 #include "base/status.h"
 #include "jinja/environment.h"
@@ -38,7 +37,7 @@ void InstallDbtGlobals(const ProjectGlobals& globals, jinja::Environment* env);
 // text), then `config_vars` (sluice.yaml's models.vars) and `cli_vars`
 // (--vars, YAML text), each key of a later one replacing the same key of
 // an earlier one. InvalidArgument naming the source when one is not a map.
-Result<jinja::Value> MergeVars(std::string_view project_vars, const YAML::Node& config_vars,
+Result<jinja::Value> MergeVars(std::string_view project_vars, std::string_view config_vars,
                                std::string_view cli_vars);
 
 }  // namespace sluice::models

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "models/project_fixture.h"
 
 namespace sluice::models {
@@ -222,6 +224,15 @@ TEST_F(ProjectErrors, TwoTestsOfOneNameAreNamedAtTheSecond) {
 )");
   EXPECT_THAT(p_.Problems(), ElementsAre("models/schema.yml:5:27: a test named 'not_null_orders_id' is defined twice: "
                                          "here and in models/schema.yml:5:17"));
+}
+
+TEST_F(ProjectErrors, YamlAliasesThatMultiplyNodesAreRefusedNotWalked) {
+  // Each level names the one below ten times: 10^9 nodes in nine lines.
+  std::string yaml = "name: shop\nvars:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 8; ++i)
+    yaml += fmt::format("  l{0}: &l{0} [*l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}]\n", i, i - 1);
+  p_.Write("dbt_project.yml", yaml);
+  EXPECT_THAT(p_.Problems(), ElementsAre(::testing::HasSubstr("dbt_project.yml: more than 1000000 values")));
 }
 
 }  // namespace

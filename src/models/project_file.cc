@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/template_values.h"
+
 namespace sluice::models {
 namespace {
 
@@ -93,6 +95,10 @@ bool ReadProjectFile(const std::string& text, Project* project, ProjectFile* fil
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     problems->Add(kFile, e.mark, e.msg);
+    return false;
+  }
+  if (Status size = CheckYamlSize(root); !size.ok()) {
+    problems->AddFile(kFile, size.message());
     return false;
   }
   if (!root.IsMap()) {

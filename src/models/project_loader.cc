@@ -27,6 +27,13 @@ Result<LoadedProject> LoadProject(Env* env, const ModelsConfig& models, const Ca
   ASSIGN_OR_RETURN(out.compiler, Compiler::Create(out.project, store, options));
   // dbt would build these in another schema; here every relation shares
   // the warehouse's one namespace, so the user is told rather than surprised.
+  for (const Source& source : out.project->sources) {
+    if (source.schema != source.name)
+      out.warnings.push_back(fmt::format("{}: source {}: schema '{}' is not used: sluice reads every source table "
+                                         "from the warehouse's schema ({})",
+                                         out.project->PathOf(source.path), source.name, source.schema,
+                                         store->schema()));
+  }
   for (const ManifestNode& node : out.compiler->manifest().nodes()) {
     if (node.config.schema && node.graph.type != ResourceType::kSource)
       out.warnings.push_back(fmt::format("{}: {}: config schema '{}' is ignored: sluice builds every relation in the "

@@ -6,6 +6,7 @@
 
 #include "models/docs_blocks.h"
 #include "models/generic_tests.h"
+#include "models/template_values.h"
 
 namespace sluice::models {
 namespace {
@@ -260,7 +261,12 @@ class PropertiesFile {
 
 void ReadPropertiesFile(const NodeFile& file, const std::string& text, PropertiesContext* context) {
   try {
-    PropertiesFile(file, context).Read(YAML::Load(text));
+    const YAML::Node root = YAML::Load(text);
+    if (Status size = CheckYamlSize(root); !size.ok()) {
+      context->problems->AddFile(file.path, size.message());
+      return;
+    }
+    PropertiesFile(file, context).Read(root);
   } catch (const YAML::Exception& e) {
     context->problems->Add(file.path, e.mark, e.msg);
   }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/digest.h"
+#include "base/text.h"
 #include "models/dag.h"
 #include "models/seed_csv.h"
 
@@ -35,11 +36,15 @@ SeedRows::Type WarehouseType(SeedType type) {
   return SeedRows::Type::kText;
 }
 
-// The CSV as the warehouse loads it.
-SeedRows ForWarehouse(models::SeedTable csv) {
+// The CSV as the warehouse loads it. With quote_columns false, names are
+// folded to lower case, as an unquoted identifier is (dbt's quoting is the
+// default: names as written).
+SeedRows ForWarehouse(models::SeedTable csv, const NodeConfig& config) {
+  const bool fold = config.quote_columns == false;
   SeedRows out;
   for (const SeedColumn& c : csv.columns)
-    out.columns.push_back({c.name, WarehouseType(c.inferred), c.precision, c.scale, c.override_type.value_or("")});
+    out.columns.push_back({fold ? AsciiLower(c.name) : c.name, WarehouseType(c.inferred),
+                           c.override_type.value_or("")});
   out.rows = std::move(csv.rows);
   return out;
 }
@@ -79,7 +84,7 @@ class NodeRun {
   Status Seed(const ManifestNode& node, NodeResult* r) {
     r->how = "seed";
     ASSIGN_OR_RETURN(models::SeedTable csv, ReadSeed(env_, compiler_->manifest().project(), *node.seed));
-    ASSIGN_OR_RETURN(int64_t rows, store_->LoadSeed(node.relation, ForWarehouse(std::move(csv))));
+    ASSIGN_OR_RETURN(int64_t rows, store_->LoadSeed(node.relation, ForWarehouse(std::move(csv), node.config)));
     r->rows = rows;
     r->status = NodeStatus::kSuccess;
     return Status::Ok();

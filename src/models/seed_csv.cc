@@ -1,5 +1,7 @@
 #include "models/seed_csv.h"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "base/text.h"
@@ -48,6 +50,11 @@ class CsvReader {
       } else {
         while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r')
           field += text_[pos_++];
+      }
+      if (record->fields.size() >= kMaxSeedColumns) {
+        status_ = Status::InvalidArgument(
+            fmt::format("{}:{}: more than {} values in one row", file_, record->line, kMaxSeedColumns));
+        return false;
       }
       if (field.empty()) record->fields.emplace_back(std::nullopt);
       else record->fields.emplace_back(std::move(field));
@@ -105,14 +112,14 @@ class CsvReader {
 
 Status CheckHeader(const Record& header, const std::string& file, std::vector<SeedColumn>* columns) {
   std::vector<std::string> problems;
+  std::unordered_map<std::string, size_t> seen;  // lowercased name → its column
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name = header.fields[i].value_or("");
-    if (TrimWhitespace(name).empty())
+    if (TrimWhitespace(name).empty()) {
       problems.push_back(fmt::format("{}:{}: column {} has no name", file, header.line, i + 1));
-    for (size_t j = 0; j < columns->size() && !TrimWhitespace(name).empty(); ++j) {
-      if (AsciiLower((*columns)[j].name) == AsciiLower(name))
-        problems.push_back(fmt::format("{}:{}: column '{}' is named twice (columns {} and {})", file, header.line,
-                                       name, j + 1, i + 1));
+    } else if (auto [at, fresh] = seen.emplace(AsciiLower(name), i); !fresh) {
+      problems.push_back(fmt::format("{}:{}: column '{}' is named twice (columns {} and {})", file, header.line, name,
+                                     at->second + 1, i + 1));
     }
     columns->push_back(SeedColumn{name, SeedType::kText, 0, 0, std::nullopt});
   }
@@ -157,6 +164,10 @@ Result<SeedTable> ParseSeedCsv(std::string_view text, const std::string& file, c
                                        record.fields.size(), table.columns.size()));
       continue;
     }
+    if ((table.rows.size() + 1) * table.columns.size() > kMaxSeedValues)
+      return Status::InvalidArgument(fmt::format("{}:{}: more than {} values in the file: load data this size as "
+                                                 "events instead",
+                                                 file, record.line, kMaxSeedValues));
     for (size_t i = 0; i < record.fields.size(); ++i)
       if (record.fields[i]) guesses[i].Add(*record.fields[i]);
     table.rows.push_back(std::move(record.fields));

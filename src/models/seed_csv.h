@@ -63,7 +63,11 @@ struct SeedTable {
   std::vector<int> row_lines;  // the line each row starts on, for messages about its values
 };
 
+// Seeds are small tables; these bound the memory a hostile file can take
+// (a value costs about 40 bytes beside its text).
 inline constexpr size_t kMaxSeedBytes = 64u << 20;
+inline constexpr size_t kMaxSeedColumns = 1600;    // PostgreSQL's limit on a table's columns
+inline constexpr size_t kMaxSeedValues = 4'000'000;  // rows × columns
 
 struct SeedOptions {
   char delimiter = ',';

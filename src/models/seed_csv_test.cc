@@ -164,5 +164,19 @@ TEST(SeedCsv, AProjectsSeedIsReadWithItsConfig) {
   EXPECT_EQ(t->columns[1].inferred, SeedType::kText);
 }
 
+TEST(SeedCsv, HostileSizesAreRefusedBeforeTheyTakeTheMemory) {
+  // A header of commas would otherwise be millions of columns.
+  EXPECT_EQ(Error(std::string(kMaxSeedColumns, ',') + "\n"),
+            "seeds/s.csv:1: more than 1600 values in one row");
+  // 2 columns × 2 000 001 rows is past the values a seed may hold.
+  std::string many = "a,b\n";
+  for (size_t i = 0; i <= kMaxSeedValues / 2; ++i) many += "1,2\n";
+  EXPECT_THAT(Error(many), ::testing::HasSubstr("more than 4000000 values in the file"));
+  // Many columns named twice are found without comparing every pair.
+  std::string header;
+  for (size_t i = 0; i < kMaxSeedColumns; ++i) header += (i ? "," : "") + std::string("c") + std::to_string(i % 800);
+  EXPECT_THAT(Error(header + "\n"), ::testing::HasSubstr("column 'c0' is named twice (columns 1 and 801)"));
+}
+
 }  // namespace
 }  // namespace sluice::models

@@ -31,33 +31,59 @@ jinja::Value PlainScalar(const std::string& text) {
   return jinja::Value(text);
 }
 
+// Converts with a budget of nodes: YAML's aliases let a few lines name an
+// exponential number of nodes ("billion laughs"), each walked again here.
+class Converter {
+ public:
+  // `prefix` starts each error ("models.vars: ", or "").
+  explicit Converter(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  Result<jinja::Value> Convert(const YAML::Node& node, int depth) {
+    if (++nodes_ > kMaxYamlValueNodes || depth > kMaxYamlValueDepth)
+      return Status::InvalidArgument(fmt::format("{}more than {} values, or nested deeper than {} (YAML aliases?)",
+                                                 prefix_, kMaxYamlValueNodes, kMaxYamlValueDepth));
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: return jinja::Value::None();
+      case YAML::NodeType::Scalar:
+        if (node.Tag() == "!") return jinja::Value(node.Scalar());  // quoted
+        return PlainScalar(node.Scalar());
+      case YAML::NodeType::Sequence: {
+        jinja::List items;
+        for (const auto& item : node) {
+          ASSIGN_OR_RETURN(jinja::Value v, Convert(item, depth + 1));
+          items.push_back(std::move(v));
+        }
+        return jinja::Value::FromList(std::move(items));
+      }
+      case YAML::NodeType::Map: {
+        jinja::Dict dict;
+        for (const auto& entry : node) {
+          ASSIGN_OR_RETURN(jinja::Value v, Convert(entry.second, depth + 1));
+          dict.Set(entry.first.Scalar(), std::move(v));
+        }
+        return jinja::Value::FromDict(std::move(dict));
+      }
+    }
+    return jinja::Value::None();
+  }
+
+ private:
+  std::string prefix_;
+  size_t nodes_ = 0;
+};
+
 }  // namespace
 
-jinja::Value ValueFromYaml(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return jinja::Value::None();
-    case YAML::NodeType::Scalar:
-      if (node.Tag() == "!") return jinja::Value(node.Scalar());  // quoted
-      return PlainScalar(node.Scalar());
-    case YAML::NodeType::Sequence: {
-      jinja::List items;
-      items.reserve(node.size());
-      for (const auto& item : node) items.push_back(ValueFromYaml(item));
-      return jinja::Value::FromList(std::move(items));
-    }
-    case YAML::NodeType::Map: {
-      jinja::Dict dict;
-      for (const auto& entry : node) dict.Set(entry.first.Scalar(), ValueFromYaml(entry.second));
-      return jinja::Value::FromDict(std::move(dict));
-    }
-  }
-  return jinja::Value::None();
+Status CheckYamlSize(const YAML::Node& root) { return Converter("").Convert(root, 0).status(); }
+
+Result<jinja::Value> ValueFromYaml(const YAML::Node& node, std::string_view what) {
+  return Converter(fmt::format("{}: ", what)).Convert(node, 0);
 }
 
 Result<jinja::Value> ValueFromYamlText(std::string_view text, std::string_view what) {
   try {
-    return ValueFromYaml(YAML::Load(std::string(text)));
+    return ValueFromYaml(YAML::Load(std::string(text)), what);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(fmt::format("{}: not YAML: {}", what, e.what()));
   }

@@ -17,7 +17,17 @@
 
 namespace sluice::models {
 
-jinja::Value ValueFromYaml(const YAML::Node& node);
+// At most this many values, nested at most this deep, in one conversion.
+inline constexpr size_t kMaxYamlValueNodes = 1'000'000;
+inline constexpr int kMaxYamlValueDepth = 100;
+
+// `what` names the YAML in errors ("models.vars"). InvalidArgument past
+// the limits above.
+Result<jinja::Value> ValueFromYaml(const YAML::Node& node, std::string_view what);
+
+// InvalidArgument when walking `root` would visit more than the limits
+// above: a YAML file whose aliases multiply its nodes ("billion laughs").
+Status CheckYamlSize(const YAML::Node& root);
 
 // Parses `text` (YAML, or JSON, which is YAML) and converts it. `what` names
 // the text in errors ("--vars"). InvalidArgument when it does not parse.

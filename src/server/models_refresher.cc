@@ -22,7 +22,7 @@ ModelsRefresher::ModelsRefresher(const Config& config, Env* env, WarehouseOpener
       rebuilds_(metrics->GetCounter("sluice_models_rebuilds_total", "models.on_merge rebuilds run")),
       failures_(metrics->GetCounter("sluice_models_rebuild_failures_total",
                                     "models.on_merge rebuilds in which a model failed or the project could not be read")),
-      last_rebuild_micros_(metrics->GetGauge("sluice_models_last_rebuild_seconds",
+      last_rebuild_seconds_(metrics->GetGauge("sluice_models_last_rebuild_seconds",
                                              "how long the last models.on_merge rebuild took")) {}
 
 ModelsRefresher::~ModelsRefresher() { Stop(); }
@@ -88,14 +88,20 @@ void ModelsRefresher::Poll() {
   const int64_t started = env_->NowMicros();
   Status st = Rebuild(tables);
   rebuilds_.Add();
-  last_rebuild_micros_.Set(static_cast<double>(env_->NowMicros() - started) / 1e6);
+  last_rebuild_seconds_.Set(static_cast<double>(env_->NowMicros() - started) / 1e6);
   if (!st.ok()) {
     failures_.Add();
+    if (st.code() != StatusCode::kInvalidArgument && st.code() != StatusCode::kInternal) {
+      // The warehouse failed (a lost connection, a busy database): the
+      // same positions are rebuilt at the next poll, on a new connection.
+      log->warn("on_merge: rebuild failed, will retry: {}", st.message());
+      warehouse_.reset();
+      return;
+    }
+    // A model failed (bad SQL, a cast): it is tried again when its sources
+    // next change, not in a loop.
     log->warn("on_merge: rebuild failed, will retry after the next merge: {}", st.message());
-    if (st.code() != StatusCode::kInvalidArgument) warehouse_.reset();  // the connection may be what failed
   }
-  // Positions are taken as built even after a failure: a failed model is
-  // tried again when its sources next change, not in a loop.
   built_ = std::move(*positions);
   first_pass_ = false;
 }

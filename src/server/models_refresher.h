@@ -61,7 +61,7 @@ class ModelsRefresher {
   const WarehouseOpener open_warehouse_;
   const int64_t poll_micros_;
   std::unique_ptr<Warehouse> warehouse_;         // the thread's
-  std::map<std::string, int64_t> built_;          // event type → position the last good rebuild saw
+  std::map<std::string, int64_t> built_;          // event type → merge position the last rebuild built from
   bool first_pass_ = true;
 
   std::mutex mu_;
@@ -71,7 +71,7 @@ class ModelsRefresher {
 
   Counter& rebuilds_;
   Counter& failures_;
-  Gauge& last_rebuild_micros_;
+  Gauge& last_rebuild_seconds_;
 };
 
 }  // namespace sluice

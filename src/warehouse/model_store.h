@@ -47,8 +47,6 @@ struct SeedRows {
   struct Column {
     std::string name;
     Type type = Type::kText;
-    int precision = 0;          // kNumeric: digits in all, and after the point
-    int scale = 0;
     std::string declared_type;  // the project's column_types override, written as is; empty: from `type`
   };
   std::vector<Column> columns;

@@ -1,7 +1,5 @@
 #include "warehouse/postgres/pg_model_store.h"
 
-#include <set>
-
 #include <fmt/format.h>
 
 #include "base/clock.h"
@@ -59,7 +57,11 @@ Result<std::optional<RelationKind>> PgModelStore::Find(std::string_view name) {
 
 Result<std::vector<RelationColumn>> PgModelStore::Columns(std::string_view name) {
   RETURN_IF_ERROR(pg_->EnsureConnected());
-  ASSIGN_OR_RETURN(PgResult r, pg_->conn()->Query(kColumnsOf, {Relation(name)}));
+  return ColumnsOf(Relation(name));
+}
+
+Result<std::vector<RelationColumn>> PgModelStore::ColumnsOf(const std::string& relation) {
+  ASSIGN_OR_RETURN(PgResult r, pg_->conn()->Query(kColumnsOf, {relation}));
   std::vector<RelationColumn> columns;
   for (int i = 0; i < r.rows(); ++i) columns.push_back({std::string(r.Get(i, 0)), std::string(r.Get(i, 1))});
   return columns;
@@ -80,6 +82,7 @@ Status PgModelStore::Grant(std::string_view name) {
 
 Status PgModelStore::CreateView(std::string_view name, std::string_view select) {
   return pg_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(LockRelation(name));
     ASSIGN_OR_RETURN(auto kind, Find(name));
     if (kind == RelationKind::kTable) RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
     const std::string create = fmt::format("CREATE OR REPLACE VIEW {} AS\n{}", Relation(name), select);
@@ -94,24 +97,34 @@ Status PgModelStore::CreateView(std::string_view name, std::string_view select) 
   });
 }
 
+Status PgModelStore::LockRelation(std::string_view name) {
+  return pg_->conn()->Query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {Relation(name)}).status();
+}
+
+Result<int64_t> PgModelStore::SwapIn(std::string_view name, std::string_view built) {
+  ASSIGN_OR_RETURN(auto kind, Find(name));
+  ASSIGN_OR_RETURN(auto columns, ColumnsOf(fmt::format("pg_temp.{}", built)));
+  ASSIGN_OR_RETURN(auto existing, ColumnsOf(Relation(name)));
+  bool same = kind == RelationKind::kTable && existing.size() == columns.size();
+  for (size_t i = 0; same && i < columns.size(); ++i)
+    same = existing[i].name == columns[i].name && existing[i].type == columns[i].type;
+  if (same) {
+    RETURN_IF_ERROR(Exec(fmt::format("DELETE FROM {}", Relation(name))).status());
+    return Exec(fmt::format("INSERT INTO {} SELECT * FROM {}", Relation(name), built));
+  }
+  RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
+  ASSIGN_OR_RETURN(int64_t rows, Exec(fmt::format("CREATE TABLE {} AS SELECT * FROM {}", Relation(name), built)));
+  RETURN_IF_ERROR(Grant(name));
+  return rows;
+}
+
 Result<int64_t> PgModelStore::ReplaceTable(std::string_view name, std::string_view select) {
   int64_t rows = 0;
   RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(LockRelation(name));
     RETURN_IF_ERROR(Exec(fmt::format("CREATE TEMP TABLE sluice_building ON COMMIT DROP AS\n{}", select)).status());
-    ASSIGN_OR_RETURN(auto kind, Find(name));
-    ASSIGN_OR_RETURN(PgResult built, pg_->conn()->Query(kColumnsOf, {"pg_temp.sluice_building"}));
-    ASSIGN_OR_RETURN(auto existing, Columns(name));
-    bool same = kind == RelationKind::kTable && static_cast<int>(existing.size()) == built.rows();
-    for (int i = 0; same && i < built.rows(); ++i)
-      same = existing[i].name == built.Get(i, 0) && existing[i].type == built.Get(i, 1);
-    if (same) {
-      RETURN_IF_ERROR(Exec(fmt::format("DELETE FROM {}", Relation(name))).status());
-      ASSIGN_OR_RETURN(rows, Exec(fmt::format("INSERT INTO {} SELECT * FROM sluice_building", Relation(name))));
-      return Status::Ok();
-    }
-    RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
-    ASSIGN_OR_RETURN(rows, Exec(fmt::format("CREATE TABLE {} AS SELECT * FROM sluice_building", Relation(name))));
-    return Grant(name);
+    ASSIGN_OR_RETURN(rows, SwapIn(name, "sluice_building"));
+    return Status::Ok();
   }));
   return rows;
 }
@@ -120,34 +133,18 @@ Result<int64_t> PgModelStore::MergeIncremental(std::string_view name, std::strin
                                                const std::vector<std::string>& unique_key, SchemaChange change) {
   int64_t rows = 0;
   RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
+    // Another run of this model waits here, and then selects what this one
+    // did not already insert (each statement sees what committed before it).
+    RETURN_IF_ERROR(LockRelation(name));
     RETURN_IF_ERROR(Exec(fmt::format("CREATE TEMP TABLE sluice_incoming ON COMMIT DROP AS\n{}", select)).status());
     ASSIGN_OR_RETURN(auto existing, Columns(name));
     if (existing.empty()) return Status::NotFound(fmt::format("incremental model {}: no such table", name));
-    ASSIGN_OR_RETURN(PgResult arriving, pg_->conn()->Query(kColumnsOf, {"pg_temp.sluice_incoming"}));
-    std::set<std::string> have, arriving_names;
-    for (const auto& c : existing) have.insert(c.name);
-    std::vector<std::string> shared, added, missing;
-    for (int i = 0; i < arriving.rows(); ++i) {
-      const std::string column(arriving.Get(i, 0));
-      arriving_names.insert(column);
-      (have.count(column) ? shared : added).push_back(column);
-    }
-    for (const auto& c : existing)
-      if (!arriving_names.count(c.name)) missing.push_back(c.name);
-    if (change == SchemaChange::kFail && (!added.empty() || !missing.empty()))
-      return Status::InvalidArgument(fmt::format("incremental model {}: its columns changed (new: {}; gone: {}) and "
-                                                 "on_schema_change is fail; run it with --full-refresh",
-                                                 name, added.empty() ? "none" : Join(added, ", "),
-                                                 missing.empty() ? "none" : Join(missing, ", ")));
-    if (change == SchemaChange::kAppendNewColumns) {
-      for (int i = 0; i < arriving.rows(); ++i) {
-        const std::string column(arriving.Get(i, 0));
-        if (have.count(column)) continue;
-        RETURN_IF_ERROR(Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", Relation(name), QuoteIdent(column),
-                                         arriving.Get(i, 1)))
-                            .status());
-        shared.push_back(column);
-      }
+    ASSIGN_OR_RETURN(auto arriving, ColumnsOf("pg_temp.sluice_incoming"));
+    std::vector<RelationColumn> to_add;
+    ASSIGN_OR_RETURN(auto shared, IncrementalColumns(name, existing, arriving, change, &to_add));
+    for (const auto& c : to_add) {
+      RETURN_IF_ERROR(
+          Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", Relation(name), QuoteIdent(c.name), c.type)).status());
     }
     std::vector<std::string> quoted;
     for (const auto& c : shared) quoted.push_back(QuoteIdent(c));
@@ -184,11 +181,14 @@ Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedRows& se
       out.push_back(std::move(value));
     }
   }
+  // Loaded beside the table and put in its place like a table model: the
+  // views on a seed whose columns are unchanged stay.
   RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(DropRelation(name, /*cascade=*/true));
-    RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE {} (\n  {}\n)", Relation(name), Join(columns, ",\n  "))).status());
-    RETURN_IF_ERROR(InsertRows(session(), fmt::format("INSERT INTO {} ({})", Relation(name), Join(names, ", ")), rows));
-    return Grant(name);
+    RETURN_IF_ERROR(LockRelation(name));
+    RETURN_IF_ERROR(Exec(fmt::format("CREATE TEMP TABLE sluice_seed (\n  {}\n) ON COMMIT DROP", Join(columns, ",\n  ")))
+                        .status());
+    RETURN_IF_ERROR(InsertRows(session(), fmt::format("INSERT INTO sluice_seed ({})", Join(names, ", ")), rows));
+    return SwapIn(name, "sluice_seed").status();
   }));
   return static_cast<int64_t>(rows.size());
 }

@@ -7,7 +7,9 @@
 // it stay); one whose columns changed is built beside it and swapped in,
 // which drops the views that read it (as dbt does): `sluice models build`
 // recreates them when they are selected. A view whose columns changed is
-// dropped and created again in the same way. Seed timestamps are stored in
+// dropped and created again in the same way; a seed is loaded like a table.
+// Builds of one relation are serialised by an advisory lock, so two runs of
+// an incremental model never insert the same rows twice. Seed timestamps are stored in
 // UTC like the event tables' (an offset in the CSV is applied, not dropped).
 #pragma once
 
@@ -39,7 +41,15 @@ class PgModelStore final : public SqlModelStore {
 
  private:
   // Inside the caller's transaction.
+  // Serialises the builds of `name` (one process's on_merge, another's
+  // `sluice models run`) until the transaction ends.
+  Status LockRelation(std::string_view name);
+  // Puts the rows of the temporary table `built` in `name`: refilled in
+  // place when the columns are the same, else created anew (and granted).
+  Result<int64_t> SwapIn(std::string_view name, std::string_view built);
   Status DropRelation(std::string_view name, bool cascade);
+  // The columns of `relation` (a name to_regclass reads: schema-qualified, or pg_temp.x).
+  Result<std::vector<RelationColumn>> ColumnsOf(const std::string& relation);
   Status Grant(std::string_view name);
   Result<int64_t> Exec(const std::string& sql);  // rows it changed
 

@@ -56,6 +56,9 @@ Status PgSession::SetSearchPath() {
 
 Status PgSession::EnsureConnected() {
   if (!conn_->Broken()) return Status::Ok();
+  // A new connection would run the rest of the transaction's statements
+  // outside it, and its COMMIT would then seem to succeed.
+  if (in_transaction_) return Status::Unavailable("the PostgreSQL connection was lost inside a transaction");
   Log("warehouse")->warn("the PostgreSQL connection was lost; reconnecting");
   RETURN_IF_ERROR(conn_->Reset());
   Log("warehouse")->info("reconnected to PostgreSQL");
@@ -71,7 +74,10 @@ Status PgSession::InTransaction(const std::function<Status()>& body) {
   RETURN_IF_ERROR(EnsureConnected());
   PgTransaction txn(conn_.get());
   RETURN_IF_ERROR(txn.Begin());
-  RETURN_IF_ERROR(body());
+  in_transaction_ = true;
+  Status st = body();
+  in_transaction_ = false;
+  RETURN_IF_ERROR(st);
   return txn.Commit();
 }
 

@@ -23,7 +23,8 @@ class PgSession final : public SqlSession {
   Status Query(std::string_view sql, QuerySink* sink) override;
   std::string TimestampText(std::string_view column) const override;
 
-  // Reconnects a connection the server dropped; Unavailable if it cannot.
+  // Reconnects a connection the server dropped; Unavailable if it cannot,
+  // or inside InTransaction's body (the transaction is lost with it).
   Status EnsureConnected();
   // The connection, for the warehouse's own statements; call EnsureConnected first.
   PgConnection* conn() { return conn_.get(); }
@@ -35,6 +36,7 @@ class PgSession final : public SqlSession {
 
   std::unique_ptr<PgConnection> conn_;
   std::string schema_;
+  bool in_transaction_ = false;  // inside InTransaction's body: EnsureConnected does not reconnect
 };
 
 // Runs `sql` (one or more statements) in one transaction, read-only unless

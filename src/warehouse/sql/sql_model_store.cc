@@ -1,5 +1,7 @@
 #include "warehouse/sql/sql_model_store.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "base/clock.h"
@@ -42,6 +44,36 @@ Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t samp
   out.columns = std::move(rows.columns);
   out.sample = std::move(rows.rows);
   return out;
+}
+
+Result<std::vector<std::string>> SqlModelStore::IncrementalColumns(std::string_view name,
+                                                                  const std::vector<RelationColumn>& existing,
+                                                                  const std::vector<RelationColumn>& arriving,
+                                                                  SchemaChange change,
+                                                                  std::vector<RelationColumn>* to_add) {
+  std::set<std::string> have, arriving_names;
+  for (const auto& c : existing) have.insert(c.name);
+  std::vector<std::string> shared, added, missing;
+  for (const auto& c : arriving) {
+    arriving_names.insert(c.name);
+    if (have.count(c.name)) {
+      shared.push_back(c.name);
+    } else {
+      added.push_back(c.name);
+      if (change == SchemaChange::kAppendNewColumns) {
+        to_add->push_back(c);
+        shared.push_back(c.name);
+      }
+    }
+  }
+  for (const auto& c : existing)
+    if (!arriving_names.count(c.name)) missing.push_back(c.name);
+  if (change == SchemaChange::kFail && (!added.empty() || !missing.empty()))
+    return Status::InvalidArgument(fmt::format("incremental model {}: its columns changed (new: {}; gone: {}) and "
+                                               "on_schema_change is fail; run it with --full-refresh",
+                                               name, added.empty() ? "none" : Join(added, ", "),
+                                               missing.empty() ? "none" : Join(missing, ", ")));
+  return shared;
 }
 
 Status SqlModelStore::EnsureKeyIndex(std::string_view name, const std::vector<std::string>& key) {

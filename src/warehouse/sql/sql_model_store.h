@@ -25,6 +25,15 @@ class SqlModelStore : public ModelStore {
       : session_(session), dialect_(dialect), adapter_type_(std::move(adapter_type)) {}
   SqlSession* session() { return session_; }
 
+  // The columns an incremental run of `name` inserts, given the table's
+  // columns and those of the rows arriving: the shared ones, and with
+  // kAppendNewColumns the new ones too (*to_add gets those, for the backend
+  // to add to the table first). kFail: InvalidArgument naming what changed.
+  static Result<std::vector<std::string>> IncrementalColumns(std::string_view name,
+                                                             const std::vector<RelationColumn>& existing,
+                                                             const std::vector<RelationColumn>& arriving,
+                                                             SchemaChange change, std::vector<RelationColumn>* to_add);
+
  private:
   SqlSession* session_;
   const SqlDialect* dialect_;

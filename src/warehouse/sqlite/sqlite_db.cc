@@ -66,8 +66,10 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   }
   sqlite3_extended_result_codes(db.db_, 0);
   sqlite3_busy_timeout(db.db_, 60'000);
-  sqlite3_create_function_v2(db.db_, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, Md5Function, nullptr,
-                             nullptr, nullptr);
+  // md5() for dbt.hash(), as PostgreSQL has it.
+  if (sqlite3_create_function_v2(db.db_, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, Md5Function, nullptr,
+                                 nullptr, nullptr) != SQLITE_OK)
+    return Status::Internal(fmt::format("sqlite: cannot register md5(): {}", sqlite3_errmsg(db.db_)));
   // WAL lets readers (sluice sql, status) run beside a load or merge;
   // synchronous=FULL makes every committed load and merge survive power loss.
   RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"

@@ -1,7 +1,5 @@
 #include "warehouse/sqlite/sqlite_model_store.h"
 
-#include <set>
-
 #include <fmt/format.h>
 
 #include "base/clock.h"
@@ -122,28 +120,10 @@ Result<int64_t> SqliteModelStore::MergeIncremental(std::string_view name, std::s
     if (!row) break;
     new_columns.push_back({std::string(arriving.ColumnText(0)), std::string(arriving.ColumnText(1))});
   }
-  std::set<std::string> have;
-  for (const auto& c : existing) have.insert(c.name);
-  std::vector<std::string> shared, added, missing;
-  std::set<std::string> arriving_names;
-  for (const auto& c : new_columns) {
-    arriving_names.insert(c.name);
-    (have.count(c.name) ? shared : added).push_back(c.name);
-  }
-  for (const auto& c : existing)
-    if (!arriving_names.count(c.name)) missing.push_back(c.name);
-  if (change == SchemaChange::kFail && (!added.empty() || !missing.empty()))
-    return Status::InvalidArgument(fmt::format("incremental model {}: its columns changed (new: {}; gone: {}) and "
-                                               "on_schema_change is fail; run it with --full-refresh",
-                                               name, added.empty() ? "none" : Join(added, ", "),
-                                               missing.empty() ? "none" : Join(missing, ", ")));
-  if (change == SchemaChange::kAppendNewColumns) {
-    for (const auto& c : new_columns) {
-      if (have.count(c.name)) continue;
-      RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, QuoteIdent(c.name), c.type)));
-      shared.push_back(c.name);
-    }
-  }
+  std::vector<RelationColumn> to_add;
+  ASSIGN_OR_RETURN(auto shared, IncrementalColumns(name, existing, new_columns, change, &to_add));
+  for (const auto& c : to_add)
+    RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, QuoteIdent(c.name), c.type)));
   std::vector<std::string> quoted;
   for (const auto& c : shared) quoted.push_back(QuoteIdent(c));
   if (!unique_key.empty()) {
