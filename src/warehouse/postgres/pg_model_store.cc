@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "base/clock.h"
 #include "base/text.h"
-#include "catalog/cast.h"
 #include "warehouse/postgres/pg_internal.h"
 #include "warehouse/sql/sql_batch.h"
 
@@ -22,18 +20,6 @@ std::string TypeOf(const SeedRows::Column& column) {
     case SeedRows::Type::kTimestamp: return "timestamp";
   }
   return "text";
-}
-
-// A seed value as the column takes it. A timestamp with an offset is turned
-// into UTC here: PostgreSQL's `timestamp` would silently drop the offset,
-// and sluice's timestamps (the event tables', SQLite's seeds) are UTC.
-Result<std::optional<std::string>> Stored(const SeedRows::Column& column, const std::optional<std::string>& value) {
-  if (!value || !column.declared_type.empty() || column.type != SeedRows::Type::kTimestamp) return value;
-  int64_t micros = 0;
-  std::string error;
-  if (!ParseTimestamp(*value, &micros, &error))
-    return Status::InvalidArgument(fmt::format("column {}: '{}' is not a timestamp: {}", column.name, *value, error));
-  return std::optional<std::string>(FormatTimestamp(micros));
 }
 
 constexpr const char* kColumnsOf =
@@ -177,7 +163,8 @@ Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedRows& se
   for (const auto& row : seed.rows) {
     SqlParams& out = rows.emplace_back();
     for (size_t i = 0; i < seed.columns.size(); ++i) {
-      ASSIGN_OR_RETURN(auto value, Stored(seed.columns[i], i < row.size() ? row[i] : std::nullopt));
+      ASSIGN_OR_RETURN(auto value, SeedValue(seed.columns[i], i < row.size() ? row[i] : std::nullopt,
+                                             /*booleans_as_integers=*/false));
       out.push_back(std::move(value));
     }
   }

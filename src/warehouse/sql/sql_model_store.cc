@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/digest.h"
 #include "base/text.h"
+#include "catalog/cast.h"
 #include "warehouse/query_sink.h"
 #include "warehouse/sql/sql_values.h"
 
@@ -44,6 +45,20 @@ Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t samp
   out.columns = std::move(rows.columns);
   out.sample = std::move(rows.rows);
   return out;
+}
+
+Result<std::optional<std::string>> SqlModelStore::SeedValue(const SeedRows::Column& column,
+                                                            const std::optional<std::string>& value,
+                                                            bool booleans_as_integers) {
+  if (!value || !column.declared_type.empty()) return value;
+  if (column.type == SeedRows::Type::kBoolean && booleans_as_integers)
+    return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
+  if (column.type != SeedRows::Type::kTimestamp) return value;
+  int64_t micros = 0;
+  std::string error;
+  if (!ParseTimestamp(*value, &micros, &error))
+    return Status::InvalidArgument(fmt::format("column {}: '{}' is not a timestamp: {}", column.name, *value, error));
+  return std::optional<std::string>(FormatTimestamp(micros));
 }
 
 Result<std::vector<std::string>> SqlModelStore::IncrementalColumns(std::string_view name,

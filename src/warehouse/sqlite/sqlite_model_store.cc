@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "base/clock.h"
 #include "base/text.h"
-#include "catalog/cast.h"
 #include "warehouse/sql/sql_batch.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
 
@@ -24,22 +22,6 @@ std::string TypeOf(const SeedRows::Column& column) {
     case SeedRows::Type::kTimestamp: return "TIMESTAMP";
   }
   return "TEXT";
-}
-
-// A seed value as sluice stores values on SQLite.
-Result<std::optional<std::string>> Stored(const SeedRows::Column& column, const std::optional<std::string>& value) {
-  if (!value || !column.declared_type.empty()) return value;
-  switch (column.type) {
-    case SeedRows::Type::kBoolean: return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
-    case SeedRows::Type::kTimestamp: {
-      int64_t micros = 0;
-      std::string error;
-      if (!ParseTimestamp(*value, &micros, &error))
-        return Status::InvalidArgument(fmt::format("column {}: '{}' is not a timestamp: {}", column.name, *value, error));
-      return std::optional<std::string>(FormatTimestamp(micros));
-    }
-    default: return value;
-  }
 }
 
 }  // namespace
@@ -158,7 +140,8 @@ Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedRows
   for (const auto& row : seed.rows) {
     SqlParams& out = rows.emplace_back();
     for (size_t i = 0; i < seed.columns.size(); ++i) {
-      ASSIGN_OR_RETURN(auto value, Stored(seed.columns[i], i < row.size() ? row[i] : std::nullopt));
+      ASSIGN_OR_RETURN(auto value, SeedValue(seed.columns[i], i < row.size() ? row[i] : std::nullopt,
+                                             /*booleans_as_integers=*/true));
       out.push_back(std::move(value));
     }
   }
