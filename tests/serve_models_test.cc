@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <thread>
+
 #include "cli_harness.h"
 #include "serve_harness.h"
 #include "testing/http_client.h"
@@ -88,6 +90,33 @@ TEST(ServeModels, OnMergeRebuildsTheMartsSoonAfterEachMerge) {
   const ClientResponse metrics = RequestOnce(server.port(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find("sluice_models_rebuilds_total "), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("sluice_models_rebuild_failures_total 0"), std::string::npos) << metrics.body;
+  EXPECT_EQ(Stop(server), 0);
+}
+
+// A rebuild slower than the merges behind it: the merges that land while
+// it runs are taken by one next rebuild, not one rebuild each.
+TEST(ServeModels, MergesDuringARebuildCoalesceIntoOneNextRebuild) {
+  Workspace ws(Config("  on_merge: true\n"));
+  WriteProject(ws);
+  // Seconds of work on either backend, whatever the events.
+  WriteFile(ws.dir() + "/analytics/models/slow.sql",
+            "with recursive r(i) as (select 1 union all select i + 1 from r where i < 5000000)\n"
+            "select (select count(*) from r) as n, (select count(*) from {{ source('events', 'accounting') }}) as events");
+  Server server(ws);
+  ASSERT_GT(server.port(), 0) << server.process().Stderr();
+  // A file is sealed every 200 ms while events keep coming: a merge each.
+  constexpr int kEvents = 15;
+  for (int i = 0; i < kEvents; ++i) {
+    ASSERT_EQ(Post(server.port(), Event(fmt::format("C{}", i), "2026-11-20T10:00:00Z", "1")), 202);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // pacing the client, not waiting for sluice
+  }
+  EXPECT_TRUE(PollUntil([&] { return CountOrZero(ws, "SELECT max(events) FROM slow") == kEvents; }, 60s))
+      << server.process().Stderr();
+  const int64_t files = CountOrZero(ws, "SELECT count(*) FROM sluice_load_history");
+  const int64_t rebuilds = CountOrZero(ws, "SELECT count(DISTINCT invocation) FROM sluice_model_runs "
+                                           "WHERE model = 'model.books.slow'");
+  EXPECT_GE(files, 4) << "the events were not spread over several merges";
+  EXPECT_LT(rebuilds, files) << rebuilds << " rebuilds for " << files << " merged files";
   EXPECT_EQ(Stop(server), 0);
 }
 
