@@ -341,7 +341,7 @@ void SayModelsSummary(const ModelsBenchResult& r) {
                  mart_inc = NodeSeconds(m.incremental_lines, "mart_customer_daily");
     if (fct_full > 0 && fct_inc >= 0 && mart_inc >= 0)
       Say(fmt::format("  as the runs report their models: fct_orders {:.2f} s full, {:.2f} s incremental ({:.1f}%); "
-                      "mart_customer_daily (table) {:.2f} s, then {:.2f} s",
+                      "mart_customer_daily (incremental by day) {:.2f} s full, then {:.2f} s",
                       fct_full, fct_inc, fct_inc / fct_full * 100, mart_full, mart_inc));
   }
   const FreshnessResult& f = r.freshness;

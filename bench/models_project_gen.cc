@@ -237,9 +237,16 @@ where created_at > (select max(created_at) from {{ this }})
 {% endif %}
 group by order_id
 )"));
-  return WriteText(dir / "models" / "marts" / "mart_customer_daily.sql", R"(select {{ dbt.date_trunc('day', 'created_at') }} as order_day, customer_id,
+  // Incremental by day, as a mart kept fresh is written: a run recomputes
+  // the days from the newest it holds on (new orders are newer), each
+  // (day, customer) replacing its row.
+  return WriteText(dir / "models" / "marts" / "mart_customer_daily.sql", R"({{ config(materialized='incremental', unique_key=['order_day', 'customer_id']) }}
+select {{ dbt.date_trunc('day', 'created_at') }} as order_day, customer_id,
        count(*) as orders, sum(total_cents) as revenue_cents
 from {{ ref('fct_orders') }}
+{% if is_incremental() %}
+where created_at >= (select max(order_day) from {{ this }})
+{% endif %}
 group by 1, 2
 )");
 }
