@@ -43,13 +43,15 @@ void CivilFromDays(int64_t z, int* y, int* m, int* d) {
 constexpr int64_t kEpoch2026 = 1767225600;  // 2026-01-01 00:00:00 UTC
 constexpr const char* kCurrencies[] = {"EUR", "USD", "GBP"};
 
-// The Order event as examples/factory/sluice.yaml declares it.
+// The Order event as examples/factory/sluice.yaml declares it, with an
+// index on created_at: what fct_orders' incremental filter reads by.
 constexpr const char* kOrderEvent = R"(events:
   Order:
     table: orders
     flatten: lines
     key: [order_id, line_card_id]
     version: created_at
+    indexes: [created_at]
     columns:
       order_id:         {path: order_id, type: varchar(32)}
       customer_id:      {path: customer_id, type: varchar(32)}

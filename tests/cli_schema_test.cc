@@ -108,6 +108,28 @@ TEST(SchemaCli, ANewCatalogColumnIsAddedOnTheNextCommandAndFilledByLaterMerges) 
   EXPECT_THAT(ws.FinalRows("eventitemid, channel"), ElementsAre("I1|NULL", "I2|web"));
 }
 
+// events.<name>.indexes added to the catalog of an existing warehouse: the
+// next command creates the index, and merges keep working with it.
+TEST(SchemaCli, AnIndexAddedToTheCatalogIsCreatedOnTheNextCommand) {
+  Workspace ws(SmallConfig());
+  ASSERT_RUN_OK(ws.Load({ws.WriteLines("a.ndjson", {Event("I1")})}));
+  ASSERT_RUN_OK(ws.Merge());
+  const std::string index_count =
+      ws.on_postgres() ? "SELECT count(*) FROM pg_indexes WHERE indexname = 'accounting_by_eventdatetime_reason' "
+                         "AND schemaname = '" + ws.pg_schema() + "'"
+                       : "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                         "AND name = 'accounting_by_eventdatetime_reason' AND tbl_name = 'accounting'";
+  EXPECT_EQ(ws.Count(index_count), 0);
+  std::string config = SmallConfig();
+  config.insert(config.find("    columns:\n"), "    indexes: [[eventdatetime, reason]]\n");
+  ws.SetConfig(config);
+  ASSERT_RUN_OK(ws.Sluice({"status"}));
+  EXPECT_EQ(ws.Count(index_count), 1);
+  ASSERT_RUN_OK(ws.Load({ws.WriteLines("b.ndjson", {Event("I2")})}));
+  ASSERT_RUN_OK(ws.Merge());
+  EXPECT_THAT(ws.FinalRows("eventitemid"), ElementsAre("I1", "I2"));
+}
+
 TEST(SchemaCli, DroppingACatalogColumnIsRefusedNamingItAndChangesNothing) {
   Workspace ws(SmallConfig());
   ASSERT_RUN_OK(ws.Load({ws.WriteLines("a.ndjson", {Event("I1")})}));

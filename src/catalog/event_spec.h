@@ -49,6 +49,9 @@ struct EventSpec {
   // the handle corrections, dedupe and replay use. Empty: events have no id.
   std::vector<Path> id;
   std::vector<ColumnSpec> columns;
+  // events.<name>.indexes: extra indexes of the final table, each a list of
+  // its columns (what models' incremental filters and queries look up by).
+  std::vector<std::vector<std::string>> indexes;
   // Its built-in tasks. The merge runs continuously after each load
   // unless `merge_schedule` is set; retention 0 keeps everything.
   std::string merge_schedule;             // events.<name>.merge.every: a cron or interval schedule

@@ -205,6 +205,7 @@ std::vector<std::string> ConfigKeys() {
       "events.<name>.merge",
       "events.<name>.merge.every",
       "events.<name>.retention",
+      "events.<name>.indexes",
       "events.<name>.retention.staging",
       "events.<name>.retention.landing",
       "tasks",

@@ -159,6 +159,19 @@ TEST(Config, QuotedAndBlockStyleTypesWork) {
   EXPECT_EQ(cols.at(3).type.ToString(), "number(5,1)");
 }
 
+TEST(Config, IndexesNameColumnsOfTheEvent) {
+  const std::string events = "events:\n  E:\n    key: id\n    version: at\n    columns:\n"
+                             "      id: {path: id, type: string}\n      at: {path: at, type: timestamp}\n";
+  const Config c = MustParse(events + "    indexes: [at, [id, at]]\n");
+  ASSERT_EQ(c.catalog.events.size(), 1u);
+  EXPECT_EQ(c.catalog.events[0].indexes, (std::vector<std::vector<std::string>>{{"at"}, {"id", "at"}}));
+  const auto problems = Problems(events + "    indexes: [nope, {a: b}, []]\n");
+  EXPECT_TRUE(HasProblem(problems, 8, 15, {"index column 'nope' is not a column of event 'E'"}));
+  EXPECT_TRUE(HasProblem(problems, 8, 21, {"an index must be a column or a list of columns"}));
+  EXPECT_TRUE(HasProblem(problems, 8, 29, {"an index needs at least one column"}));
+  EXPECT_TRUE(HasProblem(Problems(events + "    indexes: at\n"), 8, 14, {"indexes must be a list"}));
+}
+
 TEST(Config, DefaultTableIsTheLowercasedEventName) {
   const Config c = MustParse(kOrders);
   EXPECT_EQ(c.catalog.events.at(0).table, "orders");

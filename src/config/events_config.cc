@@ -113,6 +113,40 @@ void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) 
 
 // `id: path` or `id: [path, …]`: top-level paths, since an id names the
 // whole event, not one element of its flattened array.
+// `indexes: [created_at, [customer_id, created_at]]`: each a column or a
+// list of columns of the event.
+void ParseIndexes(const YAML::Node& node, EventSpec* event, Problems* problems) {
+  if (!node.IsSequence()) {
+    problems->Add(node.Mark(), "indexes must be a list, each a column or a list of columns");
+    return;
+  }
+  for (const auto& entry : node) {
+    std::vector<std::string> columns;
+    if (entry.IsScalar()) {
+      columns.push_back(entry.Scalar());
+    } else if (entry.IsSequence()) {
+      for (const auto& c : entry) {
+        if (c.IsScalar()) columns.push_back(c.Scalar());
+        else problems->Add(c.Mark(), "an index's columns must be column names");
+      }
+    } else {
+      problems->Add(entry.Mark(), "an index must be a column or a list of columns");
+      continue;
+    }
+    if (columns.empty()) {
+      problems->Add(entry.Mark(), "an index needs at least one column");
+      continue;
+    }
+    bool known = true;
+    for (const std::string& c : columns) {
+      if (event->ColumnIndex(c) >= 0) continue;
+      problems->Add(entry.Mark(), fmt::format("index column '{}' is not a column of event '{}'", c, event->name));
+      known = false;
+    }
+    if (known) event->indexes.push_back(std::move(columns));
+  }
+}
+
 void ParseEventId(const YAML::Node& node, EventSpec* event, Problems* problems) {
   std::vector<YAML::Node> items;
   if (node.IsSequence()) for (const auto& item : node) items.push_back(item);
@@ -149,8 +183,8 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     problems->Add(node.Mark(), fmt::format("{} must be a map with table, key, version and columns", where));
     return;
   }
-  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "id", "columns", "merge", "retention"}, where,
-            problems);
+  CheckKeys(node, {"table", "flatten", "key", "version", "tenant", "id", "columns", "merge", "retention", "indexes"},
+            where, problems);
   ParseEventTasks(node, event, problems);
 
   event->table = DefaultTableName(event->name);
@@ -196,6 +230,7 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     problems->Add(node.Mark(), fmt::format("{} has no columns", where));
   }
 
+  if (const auto i = node["indexes"]) ParseIndexes(i, event, problems);  // after columns: it names them
   const auto k = node["key"];
   const auto v = node["version"];
   if (!k) {

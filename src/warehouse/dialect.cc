@@ -64,7 +64,8 @@ std::string SqlDialect::CatalogDdl(const Catalog& catalog) const {
   std::string out = "-- sluice's own tables\n" + Preamble();
   for (const auto& table : SystemTables()) out += CreateTable(table) + CreateIndexes(table);
   for (const auto& event : catalog.events)
-    out += "\n" + CreateTable(FinalTableDef(event)) + CreateTable(StagingTableDef(event));
+    out += "\n" + CreateTable(FinalTableDef(event)) + CreateIndexes(FinalTableDef(event)) +
+           CreateTable(StagingTableDef(event));
   return out;
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "base/digest.h"
+#include "base/text.h"
+
 namespace sluice {
 namespace {
 
@@ -157,6 +160,12 @@ TableDef FinalTableDef(const EventSpec& event) {
     table.columns.push_back(ColumnDef{col.name, col.type, false, std::nullopt,
                                       fmt::format("{} from {}", col.type.ToString(), ColumnOrigin(col))});
   table.primary_key = event.key;
+  for (const auto& columns : event.indexes) {
+    // Index names share the schema's namespace and PostgreSQL's 63 bytes.
+    std::string name = fmt::format("{}_by_{}", event.table, Join(columns, "_"));
+    if (name.size() > 63) name = fmt::format("{}_by_{}", event.table.substr(0, 40), Xxh3Hex(Join(columns, ",")));
+    table.indexes.push_back(IndexDef{name, columns});
+  }
   return table;
 }
 

@@ -46,6 +46,10 @@ Result<bool> PgWarehouse::SchemaIsCurrent(const Catalog& catalog) {
                                               Table("sluice_streams")),
                                   {Table(event.table), Table(event.staging_table()), event.staging_table()}));
     if (ready.Get(0, 0) != "t") return false;
+    for (const IndexDef& index : FinalTableDef(event).indexes) {
+      ASSIGN_OR_RETURN(PgResult r, conn()->Query("SELECT to_regclass($1) IS NOT NULL", {Table(index.name)}));
+      if (r.Get(0, 0) != "t") return false;
+    }
     if (!options_.readonly_role.empty()) {
       ASSIGN_OR_RETURN(PgResult granted,
                        conn()->Query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND "
@@ -91,6 +95,8 @@ Status PgWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::string
       RETURN_IF_ERROR(remember(*col));
     }
   }
+  if (const std::string indexes = dialect_.CreateIndexes(FinalTableDef(event)); !indexes.empty())
+    RETURN_IF_ERROR(conn()->Exec(indexes));
   RETURN_IF_ERROR(conn()->Exec(dialect_.CreateTable(StagingTableDef(event))));
   return conn()
       ->Query(fmt::format("INSERT INTO {} (staging_table, event_type, position) VALUES ($1, $2, 0) "

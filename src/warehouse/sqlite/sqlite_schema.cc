@@ -52,6 +52,7 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
       RETURN_IF_ERROR(remember(*col));
     }
   }
+  RETURN_IF_ERROR(db_.Exec(dialect_.CreateIndexes(FinalTableDef(event))));
   RETURN_IF_ERROR(db_.Exec(dialect_.CreateTable(StagingTableDef(event))));
   ASSIGN_OR_RETURN(auto stream, db_.Prepare("INSERT OR IGNORE INTO sluice_streams (staging_table, event_type, position) "
                                             "VALUES (?, ?, 0)"));
@@ -94,6 +95,12 @@ Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
     const bool staging_ready = row && ready.ColumnInt(0) == 2;
     ready.Reset();
     if (!staging_ready) return false;
+    for (const IndexDef& index : FinalTableDef(event).indexes) {
+      ASSIGN_OR_RETURN(int64_t found, db_.QueryInt(fmt::format(
+                                          "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = {}",
+                                          SqlLiteral(index.name))));
+      if (found == 0) return false;
+    }
   }
   return true;
 }
