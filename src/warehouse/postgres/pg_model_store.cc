@@ -158,16 +158,7 @@ Result<int64_t> PgModelStore::LoadSeed(std::string_view name, const SeedRows& se
     columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));
     names.push_back(QuoteIdent(c.name));
   }
-  std::vector<SqlParams> rows;
-  rows.reserve(seed.rows.size());
-  for (const auto& row : seed.rows) {
-    SqlParams& out = rows.emplace_back();
-    for (size_t i = 0; i < seed.columns.size(); ++i) {
-      ASSIGN_OR_RETURN(auto value, SeedValue(seed.columns[i], i < row.size() ? row[i] : std::nullopt,
-                                             /*booleans_as_integers=*/false));
-      out.push_back(std::move(value));
-    }
-  }
+  ASSIGN_OR_RETURN(const std::vector<SqlParams> rows, SeedParams(seed, /*booleans_as_integers=*/false));
   // Loaded beside the table and put in its place like a table model: the
   // views on a seed whose columns are unchanged stay.
   RETURN_IF_ERROR(pg_->InTransaction([&]() -> Status {

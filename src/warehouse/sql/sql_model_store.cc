@@ -47,9 +47,10 @@ Result<FailingRows> SqlModelStore::Failures(std::string_view select, size_t samp
   return out;
 }
 
-Result<std::optional<std::string>> SqlModelStore::SeedValue(const SeedRows::Column& column,
-                                                            const std::optional<std::string>& value,
-                                                            bool booleans_as_integers) {
+namespace {
+
+Result<std::optional<std::string>> SeedValue(const SeedRows::Column& column, const std::optional<std::string>& value,
+                                             bool booleans_as_integers) {
   if (!value || !column.declared_type.empty()) return value;
   if (column.type == SeedRows::Type::kBoolean && booleans_as_integers)
     return std::optional<std::string>(AsciiLower(*value) == "true" ? "1" : "0");
@@ -59,6 +60,22 @@ Result<std::optional<std::string>> SqlModelStore::SeedValue(const SeedRows::Colu
   if (!ParseTimestamp(*value, &micros, &error))
     return Status::InvalidArgument(fmt::format("column {}: '{}' is not a timestamp: {}", column.name, *value, error));
   return std::optional<std::string>(FormatTimestamp(micros));
+}
+
+}  // namespace
+
+Result<std::vector<SqlParams>> SqlModelStore::SeedParams(const SeedRows& seed, bool booleans_as_integers) {
+  std::vector<SqlParams> rows;
+  rows.reserve(seed.rows.size());
+  for (const auto& row : seed.rows) {
+    SqlParams& out = rows.emplace_back();
+    for (size_t i = 0; i < seed.columns.size(); ++i) {
+      ASSIGN_OR_RETURN(auto value, SeedValue(seed.columns[i], i < row.size() ? row[i] : std::nullopt,
+                                             booleans_as_integers));
+      out.push_back(std::move(value));
+    }
+  }
+  return rows;
 }
 
 Result<std::vector<std::string>> SqlModelStore::IncrementalColumns(std::string_view name,

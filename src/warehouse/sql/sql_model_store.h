@@ -25,13 +25,12 @@ class SqlModelStore : public ModelStore {
       : session_(session), dialect_(dialect), adapter_type_(std::move(adapter_type)) {}
   SqlSession* session() { return session_; }
 
-  // A seed value as the backend's column for it takes it: a timestamp in
+  // A seed's rows as parameters for the backend's columns: timestamps in
   // UTC, an offset applied (as the event tables' are; PostgreSQL's
   // `timestamp` would drop it), and with `booleans_as_integers` true/false as
   // 1/0. A column with a declared type gets the text as written.
-  static Result<std::optional<std::string>> SeedValue(const SeedRows::Column& column,
-                                                      const std::optional<std::string>& value,
-                                                      bool booleans_as_integers);
+  // InvalidArgument naming the column for a value its type cannot hold.
+  static Result<std::vector<SqlParams>> SeedParams(const SeedRows& seed, bool booleans_as_integers);
 
   // The columns an incremental run of `name` inserts, given the table's
   // columns and those of the rows arriving: the shared ones, and with

@@ -135,16 +135,7 @@ Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedRows
     columns.push_back(fmt::format("{} {}", QuoteIdent(c.name), TypeOf(c)));
     names.push_back(QuoteIdent(c.name));
   }
-  std::vector<SqlParams> rows;
-  rows.reserve(seed.rows.size());
-  for (const auto& row : seed.rows) {
-    SqlParams& out = rows.emplace_back();
-    for (size_t i = 0; i < seed.columns.size(); ++i) {
-      ASSIGN_OR_RETURN(auto value, SeedValue(seed.columns[i], i < row.size() ? row[i] : std::nullopt,
-                                             /*booleans_as_integers=*/true));
-      out.push_back(std::move(value));
-    }
-  }
+  ASSIGN_OR_RETURN(const std::vector<SqlParams> rows, SeedParams(seed, /*booleans_as_integers=*/true));
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
   RETURN_IF_ERROR(DropInTransaction(name));
