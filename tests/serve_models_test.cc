@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <thread>
+#include <filesystem>
 
 #include "cli_harness.h"
 #include "serve_harness.h"
@@ -59,6 +59,18 @@ int64_t CountOrZero(const Workspace& ws, const std::string& sql) {
   }
 }
 
+// The files sealed in the landing zone (not those still open).
+int SealedFiles(const Workspace& ws) {
+  std::error_code ec;
+  int n = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(ws.landing_dir(), ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string path = it->path().string();
+    if (path.ends_with(".ndjson.zst") && path.find("/_open/") == std::string::npos) ++n;
+  }
+  return n;
+}
+
 TEST(ServeModels, OnMergeRebuildsTheMartsSoonAfterEachMerge) {
   Workspace ws(Config("  on_merge: true\n"));
   WriteProject(ws);
@@ -104,18 +116,20 @@ TEST(ServeModels, MergesDuringARebuildCoalesceIntoOneNextRebuild) {
             "select (select count(*) from r) as n, (select count(*) from {{ source('events', 'accounting') }}) as events");
   Server server(ws);
   ASSERT_GT(server.port(), 0) << server.process().Stderr();
-  // A file is sealed every 200 ms while events keep coming: a merge each.
-  constexpr int kEvents = 15;
+  // Each event is posted once the one before it is sealed in a file of its
+  // own: a load and merge each, several of them while one slow rebuild runs
+  // (sealing needs no warehouse, so it does not wait for the rebuild).
+  constexpr int kEvents = 10;
   for (int i = 0; i < kEvents; ++i) {
     ASSERT_EQ(Post(server.port(), Event(fmt::format("C{}", i), "2026-11-20T10:00:00Z", "1")), 202);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // pacing the client, not waiting for sluice
+    ASSERT_TRUE(PollUntil([&] { return SealedFiles(ws) == i + 1; }, 30s)) << server.process().Stderr();
   }
   EXPECT_TRUE(PollUntil([&] { return CountOrZero(ws, "SELECT max(events) FROM slow") == kEvents; }, 60s))
       << server.process().Stderr();
   const int64_t files = CountOrZero(ws, "SELECT count(*) FROM sluice_load_history");
   const int64_t rebuilds = CountOrZero(ws, "SELECT count(DISTINCT invocation) FROM sluice_model_runs "
                                            "WHERE model = 'model.books.slow'");
-  EXPECT_GE(files, 4) << "the events were not spread over several merges";
+  EXPECT_GE(files, kEvents) << "the events were not merged one by one";
   EXPECT_LT(rebuilds, files) << rebuilds << " rebuilds for " << files << " merged files";
   EXPECT_EQ(Stop(server), 0);
 }
