@@ -7,10 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,7 +15,6 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -31,6 +27,7 @@
 #include "phase_meter.h"
 #include "proc_cpu.h"
 #include "rabbit_node.h"
+#include "serve_child.h"
 #include "report.h"
 #include "sources/amqp/amqp_connection.h"
 #include "warehouse/sqlite/sqlite_warehouse.h"
@@ -141,88 +138,6 @@ Result<PlainConsumed> PlainConsume(const std::string& url, const std::string& qu
 }
 
 // ---------------------------------------------------------------- sluice serve as a child
-
-// `sluice serve` running as a child; SIGTERM (then SIGKILL) on destruction.
-class ServeChild {
- public:
-  static Result<std::unique_ptr<ServeChild>> Start(const std::vector<std::string>& argv, const std::string& cwd,
-                                                   const std::string& log) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return Status::IOError(fmt::format("cannot open '{}': {}", log, std::strerror(errno)));
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-      ::close(fd);
-      return Status::IOError(fmt::format("fork: {}", std::strerror(errno)));
-    }
-    if (pid == 0) {  // async-signal-safe calls only
-      if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent) _exit(125);
-      if (::chdir(cwd.c_str()) != 0 || ::dup2(fd, STDOUT_FILENO) < 0 || ::dup2(fd, STDERR_FILENO) < 0) _exit(126);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
-    ::close(fd);
-    return std::unique_ptr<ServeChild>(new ServeChild(pid, log));
-  }
-  ~ServeChild() {
-    if (exited_) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 600 && !Exited(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!exited_) {
-      ::kill(pid_, SIGKILL);
-      (void)Wait();
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  const std::string& log() const { return log_; }
-
-  // True once it has exited (reaped: exit_code() and rusage() are set).
-  bool Exited() {
-    if (exited_) return true;
-    int status = 0;
-    const pid_t got = ::wait4(pid_, &status, WNOHANG, &usage_);
-    if (got == pid_) Reap(status);
-    return exited_;
-  }
-  // Blocks until it exits.
-  Status Wait() {
-    while (!exited_) {
-      int status = 0;
-      const pid_t got = ::wait4(pid_, &status, 0, &usage_);
-      if (got == pid_) Reap(status);
-      else if (got < 0 && errno != EINTR) return Status::IOError(fmt::format("wait4: {}", std::strerror(errno)));
-    }
-    return Status::Ok();
-  }
-  int exit_code() const { return exit_code_; }
-  double cpu_seconds() const {
-    const auto s = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
-    return s(usage_.ru_utime) + s(usage_.ru_stime);
-  }
-  // The end of its log, for errors.
-  std::string LogTail() const {
-    std::ifstream in(log_);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.size() > 2500) text = "…" + text.substr(text.size() - 2500);
-    return text;
-  }
-
- private:
-  ServeChild(pid_t pid, std::string log) : pid_(pid), log_(std::move(log)) {}
-  void Reap(int status) {
-    exited_ = true;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  pid_t pid_;
-  std::string log_;
-  bool exited_ = false;
-  int exit_code_ = 0;
-  rusage usage_{};
-};
 
 // A kB figure from /proc/PID/status (VmHWM, VmRSS); 0 when unknown.
 int64_t ProcStatusKib(pid_t pid, const char* field) {

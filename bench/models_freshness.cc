@@ -1,10 +1,7 @@
 #include "models_freshness.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,11 +10,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -25,6 +19,7 @@
 #include "http_client.h"
 #include "models_project_gen.h"
 #include "report.h"
+#include "serve_child.h"
 #include "stopwatch.h"
 
 namespace fs = std::filesystem;
@@ -37,91 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kSenders = 2;
 constexpr auto kPollEvery = std::chrono::milliseconds(100);
 constexpr double kDrainSeconds = 60;
-
-// `sluice serve` as a child: stopped (SIGTERM, then SIGKILL) when dropped.
-class ServeProcess {
- public:
-  static Result<std::unique_ptr<ServeProcess>> Start(const std::vector<std::string>& argv, const fs::path& cwd,
-                                                     const std::string& log) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return Status::IOError(fmt::format("cannot open '{}': {}", log, std::strerror(errno)));
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-      ::close(fd);
-      return Status::IOError(fmt::format("fork: {}", std::strerror(errno)));
-    }
-    if (pid == 0) {  // async-signal-safe calls only; an interrupted bench takes serve with it
-      if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent) _exit(125);
-      if (::chdir(cwd.c_str()) != 0 || ::dup2(fd, STDOUT_FILENO) < 0 || ::dup2(fd, STDERR_FILENO) < 0) _exit(126);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
-    ::close(fd);
-    return std::unique_ptr<ServeProcess>(new ServeProcess(pid, log));
-  }
-  ~ServeProcess() {
-    if (!Exited()) (void)Stop(30);
-  }
-
-  bool Exited() {
-    if (exited_) return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) Reap(status);
-    return exited_;
-  }
-  // SIGTERM, then SIGKILL after `seconds`; the exit code.
-  int Stop(double seconds) {
-    if (Exited()) return exit_code_;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
-    while (!Exited() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!exited_) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-      Reap(status);
-    }
-    return exit_code_;
-  }
-  // Its port, from "listening on http://127.0.0.1:PORT" in its log.
-  Result<int> WaitForPort(double seconds) {
-    const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
-    Stopwatch clock;
-    while (clock.Seconds() < seconds) {
-      std::ifstream in(log_);
-      std::string line;
-      std::smatch m;
-      while (std::getline(in, line))
-        if (std::regex_search(line, m, listening)) return std::stoi(m[1]);
-      if (Exited()) return Died("before listening");
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return Status::Internal(fmt::format("`sluice serve` did not listen within {:.0f} s; log {}", seconds, log_));
-  }
-  Status Died(std::string_view when) const {
-    std::ifstream in(log_);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.size() > 2500) text = "…" + text.substr(text.size() - 2500);
-    return Status::Internal(fmt::format("`sluice serve` exited with {} {}; its log ({}):\n{}", exit_code_, when,
-                                        log_, text));
-  }
-
- private:
-  ServeProcess(pid_t pid, std::string log) : pid_(pid), log_(std::move(log)) {}
-  void Reap(int status) {
-    exited_ = true;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  pid_t pid_;
-  std::string log_;
-  bool exited_ = false;
-  int exit_code_ = 0;
-};
 
 // The sum of a metric's samples in Prometheus text; 0 when absent.
 double MetricSum(const std::string& text, std::string_view name) {
@@ -252,7 +162,7 @@ Result<FreshnessResult> RunModelsFreshness(const FreshnessInput& in) {
   RETURN_IF_ERROR(WriteModelsConfig(in.dir / "sluice.yaml", spec));
   const std::string log = (in.logs_dir / "models-serve.log").string();
   ASSIGN_OR_RETURN(auto serve,
-                   ServeProcess::Start({in.sluice, "-c", (in.dir / "sluice.yaml").string(), "serve"}, in.dir, log));
+                   ServeChild::Start({in.sluice, "-c", (in.dir / "sluice.yaml").string(), "serve"}, in.dir.string(), log));
   ASSIGN_OR_RETURN(const int port, serve->WaitForPort(120));
   const std::string db_path = (in.dir / "data" / "warehouse.db").string();
   Say(fmt::format("  sluice serve on 127.0.0.1:{} (log {}); {} senders, batches of {} orders, {} orders/s for "
