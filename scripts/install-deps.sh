@@ -12,6 +12,7 @@ packages=(
   libboost-dev libssl-dev
   libpqxx-dev libpq-dev postgresql   # the PostgreSQL backend and its test cluster
   librabbitmq-dev libprotobuf-dev libprotoc-dev rabbitmq-server   # the AMQP source, .proto parsing, its test broker
+  clickhouse-server clickhouse-client   # the ClickHouse backend and its test server
   libgtest-dev
   zstd gzip
   wrk nginx-light curl   # make bench-serve
