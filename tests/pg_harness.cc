@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -300,7 +301,12 @@ Cell PgCell(std::string_view text, bool is_null, unsigned type_oid, int type_mod
 
 std::string WithPostgresWarehouse(const std::string& yaml, const std::string& dsn, const std::string& schema) {
   // A YAML single-quoted scalar escapes ' as '', as an SQL literal does.
-  const std::string ours = fmt::format("backend: postgres, dsn: {}, schema: {}", QuotePgLiteral(dsn), schema);
+  return WithWarehouseSection(yaml, fmt::format("backend: postgres, dsn: {}, schema: {}", QuotePgLiteral(dsn), schema),
+                              {"backend", "dsn", "schema"});
+}
+
+std::string WithWarehouseSection(const std::string& yaml, const std::string& ours,
+                                 const std::vector<std::string>& replaced) {
   std::vector<std::string> lines = SplitLines(yaml);
   size_t header = lines.size();
   for (size_t i = 0; i < lines.size(); ++i)
@@ -319,13 +325,13 @@ std::string WithPostgresWarehouse(const std::string& yaml, const std::string& ds
   std::vector<std::string> kept;
   const auto keep = [&](const std::string& entry) {
     const std::string key = EntryKey(entry);
-    if (!entry.empty() && key != "backend" && key != "dsn" && key != "schema") kept.push_back(entry);
+    if (!entry.empty() && std::find(replaced.begin(), replaced.end(), key) == replaced.end()) kept.push_back(entry);
   };
   std::string inline_value = Trim(StripComment(std::string_view(lines[header]).substr(10)));
   if (!inline_value.empty()) {
     // warehouse: {backend: sqlite, …} on one line.
     if (inline_value.front() != '{' || inline_value.back() != '}')
-      throw std::runtime_error("cannot rewrite the warehouse section for PostgreSQL: " + lines[header]);
+      throw std::runtime_error("cannot rewrite the warehouse section: " + lines[header]);
     const std::string inner = inline_value.substr(1, inline_value.size() - 2);
     size_t at = 0;
     while (at <= inner.size()) {

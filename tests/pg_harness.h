@@ -117,6 +117,10 @@ std::string MinifyJson(std::string_view json);
 // over the same lines; backend, dsn and schema are replaced, other keys kept.
 // Without one, the section is appended.
 std::string WithPostgresWarehouse(const std::string& yaml, const std::string& dsn, const std::string& schema);
+// The same for any backend: `ours` ("backend: x, key: value") replaces the
+// `replaced` keys of the section, other keys are kept.
+std::string WithWarehouseSection(const std::string& yaml, const std::string& ours,
+                                 const std::vector<std::string>& replaced);
 std::string QuotePgIdent(std::string_view name);
 std::string QuotePgLiteral(std::string_view text);
 

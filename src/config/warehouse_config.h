@@ -24,6 +24,9 @@ struct WarehouseOption {
   std::string description;    // what docs/configuration.md says of it, in short
   // Why `value` is not acceptable (completing "warehouse.KEY 'VALUE' …"), or nullopt.
   std::function<std::optional<std::string>(const std::string& value)> check;
+  // A list (`shards: [a, b]`): its items, which may not contain commas, are
+  // held joined with commas; a single scalar is a list of one.
+  bool list = false;
 };
 
 // The backend when the config names none: the embedded one.

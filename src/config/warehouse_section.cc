@@ -58,8 +58,21 @@ void ParseWarehouse(const YAML::Node& node, WarehouseConfig* warehouse, Problems
                                                  Join(keys, ", ")));
       continue;
     }
-    if (!IsScalar(kv.second, fmt::format("warehouse.{}", key), problems)) continue;
-    const std::string value = kv.second.Scalar();
+    std::string value;
+    if (option->list && kv.second.IsSequence()) {
+      // A list option holds its items joined with commas (WarehouseOption::list).
+      bool scalars = true;
+      std::vector<std::string> items;
+      for (const auto& item : kv.second) {
+        scalars = scalars && IsScalar(item, fmt::format("an item of warehouse.{}", key), problems);
+        if (scalars) items.push_back(item.Scalar());
+      }
+      if (!scalars) continue;
+      value = Join(items, ",");
+    } else {
+      if (!IsScalar(kv.second, fmt::format("warehouse.{}", key), problems)) continue;
+      value = kv.second.Scalar();
+    }
     if (option->check) {
       if (auto why = option->check(value)) {
         problems->Add(kv.second.Mark(), fmt::format("warehouse.{} '{}' {}", key, value, *why));

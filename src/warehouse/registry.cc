@@ -102,4 +102,14 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseConfig& warehous
   return backend->open(ConfigFor(*backend, warehouse), data_dir);
 }
 
+Result<BookkeepingStore> OpenBookkeepingStore(const std::string& location, const std::string& name_space,
+                                              const std::string& data_dir) {
+  std::vector<const BackendDefinition*> hosts = Backends();
+  if (!hosts.empty()) std::rotate(hosts.begin(), hosts.begin() + 1, hosts.end());  // the default, which takes any path, last
+  for (const BackendDefinition* backend : hosts)
+    if (backend->bookkeeping && backend->bookkeeping->accepts(location))
+      return backend->bookkeeping->open(location, name_space, data_dir);
+  return Status::InvalidArgument(fmt::format("no backend can keep sluice's bookkeeping at '{}'", location));
+}
+
 }  // namespace sluice

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "base/status.h"
 #include "config/warehouse_config.h"
 #include "warehouse/backend.h"
+#include "warehouse/bookkeeping_store.h"
 #include "warehouse/dialect.h"
 
 namespace sluice {
@@ -38,6 +40,9 @@ struct BackendDefinition {
   std::function<Result<std::unique_ptr<Warehouse>>(const WarehouseConfig&, const std::string& data_dir)> open;
   // Its DDL, for the warehouse `config` describes.
   std::function<std::unique_ptr<SqlDialect>(const WarehouseConfig& config)> dialect;
+  // How it keeps another backend's bookkeeping (bookkeeping_store.h); unset
+  // when it cannot.
+  std::optional<BookkeepingHost> bookkeeping = std::nullopt;
 };
 
 // A flag of `sluice ddl` that a dialect takes (--stage-url …).

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "backends/clickhouse_test_warehouse.h"
 #include "backends/postgres_test_warehouse.h"
 #include "backends/sqlite_test_warehouse.h"
 #include "test_warehouse.h"
@@ -12,6 +13,7 @@ const std::vector<TestBackend>& TestBackends() {
   static const std::vector<TestBackend> kBackends = {
       {"sqlite", MakeSqliteTestWarehouse},
       {"postgres", MakePostgresTestWarehouse},
+      {"clickhouse", MakeClickHouseTestWarehouse},
   };
   return kBackends;
 }

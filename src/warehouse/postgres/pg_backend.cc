@@ -32,6 +32,14 @@ const bool kRegistered = RegisterBackend({
     .dialect = [](const WarehouseConfig& config) {
       return std::unique_ptr<SqlDialect>(new PgDialect(PgOptions::From(config).schema));
     },
+    // A DSN as a URI: the schema is the guest warehouse's name space.
+    .bookkeeping = BookkeepingHost{
+        .accepts = [](std::string_view location) {
+          return location.starts_with("postgresql://") || location.starts_with("postgres://");
+        },
+        .open = [](const std::string& location, const std::string& name_space, const std::string&) {
+          return PgWarehouse::OpenBookkeeping(PgOptions{location, name_space, ""});
+        }},
 });
 
 }  // namespace

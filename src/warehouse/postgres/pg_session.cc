@@ -81,6 +81,32 @@ Status PgSession::InTransaction(const std::function<Status()>& body) {
   return txn.Commit();
 }
 
+Result<std::unique_ptr<SqlSession::Transaction>> PgSession::Begin(std::string_view lock) {
+  class Open final : public Transaction {
+   public:
+    explicit Open(PgSession* session) : session_(session), txn_(session->conn()) {}
+    ~Open() override { session_->in_transaction_ = false; }
+    Status Start(std::string_view lock) {
+      RETURN_IF_ERROR(txn_.Begin());
+      session_->in_transaction_ = true;
+      return session_->conn()->Query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {std::string(lock)})
+          .status();
+    }
+    Status Commit() override {
+      session_->in_transaction_ = false;
+      return txn_.Commit();
+    }
+
+   private:
+    PgSession* session_;
+    PgTransaction txn_;
+  };
+  RETURN_IF_ERROR(EnsureConnected());
+  auto txn = std::make_unique<Open>(this);
+  RETURN_IF_ERROR(txn->Start(lock));
+  return std::unique_ptr<Transaction>(std::move(txn));
+}
+
 Status PgSession::Query(std::string_view sql, QuerySink* sink) {
   RETURN_IF_ERROR(EnsureConnected());
   return PgQuery(conn_.get(), sql, /*allow_writes=*/false, sink);

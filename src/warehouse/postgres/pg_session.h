@@ -20,6 +20,7 @@ class PgSession final : public SqlSession {
 
   Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params = {}) override;
   Status InTransaction(const std::function<Status()>& body) override;
+  Result<std::unique_ptr<Transaction>> Begin(std::string_view lock) override;
   Status Query(std::string_view sql, QuerySink* sink) override;
   std::string TimestampText(std::string_view column) const override;
 

@@ -22,6 +22,13 @@ Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(PgOptions options) {
   return std::unique_ptr<Warehouse>(new PgWarehouse(std::move(session), std::move(options)));
 }
 
+Result<BookkeepingStore> PgWarehouse::OpenBookkeeping(PgOptions options) {
+  ASSIGN_OR_RETURN(auto warehouse, Open(std::move(options)));
+  RETURN_IF_ERROR(warehouse->Prepare(Catalog{}));
+  SqlSession* session = static_cast<PgWarehouse*>(warehouse.get())->session_.get();
+  return BookkeepingStore{std::move(warehouse), session};
+}
+
 std::string PgWarehouse::Table(std::string_view name) const { return dialect_.TableName(name); }
 
 Result<bool> PgWarehouse::SchemaIsCurrent(const Catalog& catalog) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "warehouse/backend.h"
+#include "warehouse/bookkeeping_store.h"
 #include "warehouse/postgres/pg_dialect.h"
 #include "warehouse/postgres/pg_model_store.h"
 #include "warehouse/postgres/pg_options.h"
@@ -29,6 +30,9 @@ class PgWarehouse final : public SqlWarehouse {
  public:
   // Connects to options.dsn (or $SLUICE_PG_DSN when it is empty).
   static Result<std::unique_ptr<Warehouse>> Open(PgOptions options);
+  // Opens the schema options.schema on the server options.dsn names as
+  // another backend's bookkeeping store.
+  static Result<BookkeepingStore> OpenBookkeeping(PgOptions options);
 
   Status Prepare(const Catalog& catalog) override;
   Result<std::optional<std::string>> LoadedAs(const std::string& event_type, const std::string& checksum) override;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,20 @@ class SqlSession {
   // Runs `body` in one transaction that takes the write lock the backend
   // has: it commits if `body` returns Ok and rolls back otherwise.
   virtual Status InTransaction(const std::function<Status()>& body) = 0;
+
+  // A transaction left open across calls (a guest backend's load or merge
+  // run, warehouse/bookkeeping_store.h): it takes what InTransaction takes
+  // and, on a backend with named locks, the lock `lock` too, both held until
+  // it ends (PostgreSQL: an advisory lock, so runs of one name wait for each
+  // other while others go on; SQLite: its one write lock already serialises
+  // every writer). Rolled back when destroyed uncommitted. Statements run
+  // inside it while it is open.
+  class Transaction {
+   public:
+    virtual ~Transaction() = default;
+    virtual Status Commit() = 0;
+  };
+  virtual Result<std::unique_ptr<Transaction>> Begin(std::string_view lock) = 0;
   // A read-only query whose rows go to `sink` with their kinds.
   virtual Status Query(std::string_view sql, QuerySink* sink) = 0;
   // An expression that reads the timestamp `column` as the text sluice

@@ -15,6 +15,13 @@ const bool kRegistered = RegisterBackend({
       return SqliteWarehouse::Open(SqliteWarehouse::PathIn(data_dir));
     },
     .dialect = [](const WarehouseConfig&) { return std::unique_ptr<SqlDialect>(new SqliteDialect()); },
+    // Any path: a file of its own beside (or instead of) warehouse.db.
+    .bookkeeping = BookkeepingHost{
+        .accepts = [](std::string_view) { return true; },
+        .open = [](const std::string& location, const std::string&, const std::string& data_dir) {
+          const bool absolute = !location.empty() && location.front() == '/';
+          return SqliteWarehouse::OpenBookkeeping(absolute ? location : data_dir + "/" + location);
+        }},
 });
 
 }  // namespace

@@ -55,6 +55,23 @@ Status SqliteSession::InTransaction(const std::function<Status()>& body) {
   return txn.Commit();
 }
 
+Result<std::unique_ptr<SqlSession::Transaction>> SqliteSession::Begin(std::string_view /*lock*/) {
+  // The write lock of BEGIN IMMEDIATE serialises every writer of the file,
+  // so a named lock would add nothing.
+  class Open final : public Transaction {
+   public:
+    explicit Open(SqliteDb* db) : txn_(db) {}
+    Status Start() { return txn_.Begin(); }
+    Status Commit() override { return txn_.Commit(); }
+
+   private:
+    SqliteTransaction txn_;
+  };
+  auto txn = std::make_unique<Open>(db_);
+  RETURN_IF_ERROR(txn->Start());
+  return std::unique_ptr<Transaction>(std::move(txn));
+}
+
 Status SqliteSession::Query(std::string_view sql, QuerySink* sink) {
   return SqliteQuery(db_, sql, /*allow_writes=*/false, sink);
 }

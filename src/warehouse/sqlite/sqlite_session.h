@@ -14,6 +14,7 @@ class SqliteSession final : public SqlSession {
   Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params = {}) override;
   // BEGIN IMMEDIATE: a second writer waits (busy timeout) instead of failing halfway through.
   Status InTransaction(const std::function<Status()>& body) override;
+  Result<std::unique_ptr<Transaction>> Begin(std::string_view lock) override;
   Status Query(std::string_view sql, QuerySink* sink) override;
   std::string TimestampText(std::string_view column) const override { return std::string(column); }
 

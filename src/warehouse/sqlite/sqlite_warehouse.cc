@@ -15,6 +15,13 @@ Result<std::unique_ptr<Warehouse>> SqliteWarehouse::Open(const std::string& path
   return std::unique_ptr<Warehouse>(new SqliteWarehouse(std::move(db)));
 }
 
+Result<BookkeepingStore> SqliteWarehouse::OpenBookkeeping(const std::string& path) {
+  ASSIGN_OR_RETURN(auto warehouse, Open(path));
+  RETURN_IF_ERROR(warehouse->Prepare(Catalog{}));
+  SqlSession* session = &static_cast<SqliteWarehouse*>(warehouse.get())->session_;
+  return BookkeepingStore{std::move(warehouse), session};
+}
+
 Result<std::optional<std::string>> SqliteWarehouse::LoadedAs(const std::string& event_type,
                                                               const std::string& checksum) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT landed_as FROM sluice_load_history "

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "warehouse/backend.h"
+#include "warehouse/bookkeeping_store.h"
 #include "warehouse/sql/sql_bookkeeping.h"
 #include "warehouse/sql/sql_warehouse.h"
 #include "warehouse/sqlite/sqlite_db.h"
@@ -24,6 +25,8 @@ class SqliteWarehouse final : public SqlWarehouse {
   static std::string PathIn(const std::string& data_dir) { return data_dir + "/warehouse.db"; }
   // Opens (creating it and its folder if missing) the warehouse file at `path`.
   static Result<std::unique_ptr<Warehouse>> Open(const std::string& path);
+  // Opens the file at `path` as another backend's bookkeeping store.
+  static Result<BookkeepingStore> OpenBookkeeping(const std::string& path);
   SqliteWarehouse(const SqliteWarehouse&) = delete;
   SqliteWarehouse& operator=(const SqliteWarehouse&) = delete;
 

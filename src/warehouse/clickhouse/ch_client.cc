@@ -1,0 +1,190 @@
+#include "warehouse/clickhouse/ch_client.h"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+
+namespace sluice {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+// The largest answer sluice reads: a query's result set is held in memory
+// by the caller anyway; this only stops a runaway one.
+constexpr uint64_t kMaxAnswer = uint64_t{4} << 30;
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The first line of a server error, which says what went wrong; the rest is
+// a stack trace on some versions.
+std::string ServerMessage(const std::string& body) {
+  std::string_view text(body);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  const size_t newline = text.find('\n');
+  std::string line(text.substr(0, std::min<size_t>(newline, 2000)));
+  const size_t stack = line.find(", Stack trace:");
+  if (stack != std::string::npos) line.resize(stack);
+  return line;
+}
+
+// Runs one asynchronous operation to completion; its time limit is the
+// stream's expiry.
+template <typename Initiate>
+beast::error_code Await(net::io_context& ioc, Initiate&& initiate) {
+  std::optional<beast::error_code> result;
+  initiate([&result](beast::error_code ec, auto&&...) { result = ec; });
+  ioc.restart();
+  ioc.run();
+  return result.value_or(net::error::operation_aborted);
+}
+
+}  // namespace
+
+struct ClickHouseClient::Connection {
+  net::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+};
+
+ClickHouseClient::ClickHouseClient(WebhookUrl url, std::string url_text, std::string database)
+    : url_(std::move(url)), url_text_(std::move(url_text)), database_(std::move(database)) {}
+
+ClickHouseClient::~ClickHouseClient() = default;
+
+Result<std::unique_ptr<ClickHouseClient>> ClickHouseClient::Make(std::string_view url, std::string database) {
+  ASSIGN_OR_RETURN(WebhookUrl parsed, ParseWebhookUrl(url));
+  if (parsed.tls) return Status::InvalidArgument(fmt::format("ClickHouse url '{}': https is not supported; use http "
+                                                             "on a trusted network or a TLS-terminating proxy", url));
+  if (parsed.target != "/")
+    return Status::InvalidArgument(fmt::format("ClickHouse url '{}' has a path; give only http://host:port", url));
+  return std::unique_ptr<ClickHouseClient>(new ClickHouseClient(std::move(parsed), std::string(url), std::move(database)));
+}
+
+std::string ClickHouseClient::Target(const Settings& parameters) const {
+  std::string target = "/?wait_end_of_query=1";
+  if (!database_.empty()) target += "&database=" + PercentEncode(database_);
+  for (const auto& [name, value] : parameters) target += "&" + PercentEncode(name) + "=" + PercentEncode(value);
+  return target;
+}
+
+Result<std::string> ClickHouseClient::Run(std::string_view sql, const Settings& settings) {
+  return Post(Target(settings), sql, "text/plain; charset=utf-8");
+}
+
+Result<std::string> ClickHouseClient::RunWith(std::string_view sql, std::string_view name, std::string_view structure,
+                                              std::string_view rows, const Settings& settings) {
+  Settings parameters = settings;
+  parameters["query"] = std::string(sql);
+  parameters[std::string(name) + "_structure"] = std::string(structure);
+  parameters[std::string(name) + "_format"] = "TabSeparated";
+  // A delimiter starts with CR LF, which TSV rows never hold (a CR in a
+  // value is written \r), so the rows cannot end the part early.
+  const std::string boundary = "sluice-external-data";
+  std::string body;
+  body.reserve(rows.size() + 200);
+  body += "--" + boundary + "\r\n";
+  body += fmt::format("Content-Disposition: form-data; name=\"{0}\"; filename=\"{0}\"\r\n", name);
+  body += "Content-Type: text/tab-separated-values\r\n\r\n";
+  body += rows;
+  body += "\r\n--" + boundary + "--\r\n";
+  return Post(Target(parameters), body, "multipart/form-data; boundary=\"" + boundary + "\"");
+}
+
+Status ClickHouseClient::Insert(std::string_view insert, std::string_view rows, const Settings& settings) {
+  Settings parameters = settings;
+  parameters["query"] = std::string(insert);
+  return Post(Target(parameters), rows, "text/tab-separated-values").status();
+}
+
+Result<std::string> ClickHouseClient::Post(const std::string& target, std::string_view body,
+                                           std::string_view content_type) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::host, url_.HostHeader());
+  request.set(http::field::user_agent, "sluice");
+  request.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+  request.body() = std::string(body);
+  request.prepare_payload();
+
+  // A kept-alive connection the server has since closed fails on first use:
+  // a request on a reused connection is tried once more on a new one.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = connection_ != nullptr;
+    if (!connection_) {
+      auto fresh = std::make_unique<Connection>();
+      tcp::resolver resolver(fresh->ioc);
+      beast::error_code ec;
+      const auto endpoints = resolver.resolve(url_.host, std::to_string(url_.port), ec);
+      if (ec) return Status::Unavailable(fmt::format("ClickHouse at {}: cannot resolve {}: {}", url_text_, url_.host,
+                                                     ec.message()));
+      fresh->stream.expires_after(std::chrono::seconds(10));
+      ec = Await(fresh->ioc, [&](auto handler) { fresh->stream.async_connect(endpoints, std::move(handler)); });
+      if (ec) return Status::Unavailable(fmt::format("ClickHouse at {}: cannot connect: {}", url_text_, ec.message()));
+      connection_ = std::move(fresh);
+    }
+    Connection& c = *connection_;
+    c.stream.expires_after(timeout_);
+    beast::error_code ec = Await(c.ioc, [&](auto handler) { http::async_write(c.stream, request, std::move(handler)); });
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxAnswer);
+    if (!ec) {
+      c.stream.expires_after(timeout_);
+      ec = Await(c.ioc, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, std::move(handler)); });
+    }
+    if (ec) {
+      connection_.reset();
+      if (reused && attempt == 0 && ec != beast::error::timeout) continue;
+      return Status::Unavailable(fmt::format("ClickHouse at {}: {}", url_text_, ec.message()));
+    }
+    auto response = parser.release();
+    if (!response.keep_alive()) connection_.reset();
+    const unsigned status = response.result_int();
+    if (status == 200) return std::move(response.body());
+    const std::string message = ServerMessage(response.body());
+    // 5xx that is not the server's answer to the statement (a proxy, a
+    // server starting up or shutting down) is worth retrying.
+    if (status == 502 || status == 503 || status == 504)
+      return Status::Unavailable(fmt::format("ClickHouse at {}: HTTP {}: {}", url_text_, status, message));
+    return Status::InvalidArgument(fmt::format("ClickHouse: {}", message));
+  }
+  return Status::Unavailable(fmt::format("ClickHouse at {}: the connection closed", url_text_));
+}
+
+Status RetryUnavailable(std::chrono::milliseconds patience, const std::function<Status()>& request) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  auto wait = std::chrono::milliseconds(100);
+  while (true) {
+    Status status = request();
+    if (status.code() != StatusCode::kUnavailable || std::chrono::steady_clock::now() + wait > deadline) return status;
+    std::this_thread::sleep_for(wait);  // backing off from a server that is down, not synchronising
+    wait = std::min<std::chrono::milliseconds>(wait * 2, std::chrono::seconds(5));
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,394 @@
+// A merge run on ClickHouse (see ch_warehouse.h): sluice decides each
+// key's winner against the stored version, and writes only winners.
+#include <charconv>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "warehouse/clickhouse/ch_tsv.h"
+#include "warehouse/clickhouse/ch_warehouse.h"
+#include "warehouse/sql/sql_merge_transaction.h"
+#include "warehouse/sql/sql_values.h"
+
+namespace sluice {
+namespace {
+
+constexpr char kKeySeparator = '\x1f';
+
+std::string KeyText(const Value& v, const std::string& arena) {
+  switch (v.kind) {
+    case Value::Kind::kInt: return std::to_string(v.int_value);
+    case Value::Kind::kReal: return fmt::format("{}", v.real_value);
+    case Value::Kind::kText: return std::string(v.text(arena));
+    case Value::Kind::kNull: break;
+  }
+  return {};
+}
+
+// Which shard holds a key: the same hash for every version of it.
+uint64_t ShardHash(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
+
+class ChMerge final : public SqlMergeTransaction {
+ public:
+  ChMerge(const ChContext& context, const EventSpec& event)
+      : SqlMergeTransaction(event), context_(context), keys_(event.KeyIndexes()), version_index_(event.VersionIndex()) {}
+
+  Status Start() {
+    ASSIGN_OR_RETURN(txn_, context_.bookkeeping->Begin("sluice merge " + event_.name));
+    ASSIGN_OR_RETURN(committed_, ChCommittedSeq(context_.bookkeeping, event_));
+    // Newer than anything written before, by this run's dead predecessors too.
+    ASSIGN_OR_RETURN(std::string top, Read(fmt::format("SELECT max({}) FROM {}", kChVersionColumn, Rows())));
+    write_version_ = static_cast<uint64_t>(std::stoull(top.empty() ? "0" : top.substr(0, top.find('\n')))) + 1;
+    ASSIGN_OR_RETURN(auto next, Execute("SELECT next_row FROM sluice_clickhouse_rows WHERE event_type = $1", {event_.name}));
+    next_row_ = next.empty() ? 0 : SqlInt(next[0][0]);
+    std::vector<std::string> columns;
+    for (const auto& c : event_.columns) columns.push_back(ChIdent(c.name));
+    if (event_.key.empty()) columns.push_back(kChRowColumn);
+    for (const char* c : {kChVersionColumn, kChDeletedColumn, kChShardColumn}) columns.push_back(c);
+    insert_ = fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated",
+                          context_.dialect->TableName(ChDialect::LocalTable(event_)), Join(columns, ", "));
+    std::vector<std::string> key_columns;
+    for (const auto& k : event_.key) key_columns.push_back(ChIdent(k));
+    tombstone_insert_ = fmt::format("INSERT INTO {} ({}, {}, {}, {}) FORMAT TabSeparated",
+                                    context_.dialect->TableName(ChDialect::LocalTable(event_)), Join(key_columns, ", "),
+                                    kChVersionColumn, kChDeletedColumn, kChShardColumn);
+    return Status::Ok();
+  }
+
+  Result<int64_t> Position() override {
+    ASSIGN_OR_RETURN(auto rows, Execute("SELECT position FROM sluice_streams WHERE staging_table = $1",
+                                        {event_.staging_table()}));
+    return rows.empty() ? 0 : SqlInt(rows[0][0]);
+  }
+
+  Status ReadStaging(int64_t after_seq, size_t limit,
+                     const std::function<void(int64_t, std::string_view)>& row) override {
+    if (after_seq >= committed_) return Status::Ok();
+    // Rows past the committed seq are a dead load's; a block sent twice is read once.
+    ASSIGN_OR_RETURN(std::string out,
+                     Read(fmt::format("SELECT seq, payload FROM {} WHERE seq > {} AND seq <= {} ORDER BY seq "
+                                      "LIMIT 1 BY seq LIMIT {}",
+                                      Staging(), after_seq, committed_, limit)));
+    auto rows = ParseTsv(out);
+    if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable rows from {}", event_.staging_table()));
+    for (const auto& r : *rows) {
+      if (r.size() != 2 || !r[0] || !r[1]) return Status::Corruption("ClickHouse: a staging row without seq or payload");
+      row(std::stoll(*r[0]), *r[1]);
+    }
+    return Status::Ok();
+  }
+
+  Result<UpsertCounts> Upsert(const RowBatch& batch) override {
+    UpsertCounts counts;
+    if (batch.empty()) return counts;
+    const std::string& arena = batch.arena();
+    std::vector<std::string> keys(batch.rows());
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      const Value* row = batch.row(r);
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        if (k) keys[r] += kKeySeparator;
+        keys[r] += KeyText(row[keys_[k]], arena);
+      }
+    }
+    std::vector<bool> wins(batch.rows(), true);
+    if (!event_.key.empty()) {
+      ASSIGN_OR_RETURN(auto stored, StoredVersions(batch));
+      for (size_t r = 0; r < batch.rows(); ++r) {
+        const auto found = deleted_keys_.count(keys[r]) ? stored.end() : stored.find(keys[r]);
+        if (found == stored.end()) {
+          ++counts.inserted;
+          continue;
+        }
+        wins[r] = !event_.append_only() && found->second && Newer(batch.row(r)[version_index_], *found->second, arena);
+        if (wins[r]) ++counts.updated;
+        else ++counts.stale;
+      }
+    } else {
+      counts.inserted = static_cast<int64_t>(batch.rows());
+    }
+    std::vector<std::string> blocks(context_.shards.size());
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      if (!wins[r]) continue;
+      if (!deleted_keys_.empty()) deleted_keys_.erase(keys[r]);
+      const uint64_t shard = ShardHash(event_.key.empty() ? std::to_string(next_row_) : keys[r]);
+      std::string& out = blocks[shard % blocks.size()];
+      const Value* row = batch.row(r);
+      for (size_t c = 0; c < batch.width(); ++c) {
+        AppendValue(row[c], event_.columns[c].type, arena, &out);
+        out += '\t';
+      }
+      if (event_.key.empty()) out += std::to_string(next_row_++) + '\t';
+      out += fmt::format("{}\t0\t{}\n", write_version_, shard);
+    }
+    ++write_version_;
+    RETURN_IF_ERROR(Write(insert_, blocks));
+    return counts;
+  }
+
+  Status AddErrors(const std::vector<MergeError>& errors) override {
+    const std::string at = FormatTimestamp(NowMicros());
+    for (const auto& e : errors)
+      RETURN_IF_ERROR(Execute("INSERT INTO sluice_merge_errors (event_type, seq, item_index, column_name, value, error, "
+                              "at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                              {event_.name, std::to_string(e.seq), SqlText(e.item_index), e.column, e.value, e.error, at})
+                          .status());
+    return Status::Ok();
+  }
+
+  Result<UpsertCounts> Commit(int64_t position) override {
+    RETURN_IF_ERROR(ApplyDeletes());
+    RETURN_IF_ERROR(Execute("UPDATE sluice_streams SET position = $1, merged_at = $2 WHERE staging_table = $3",
+                            {std::to_string(position), FormatTimestamp(NowMicros()), event_.staging_table()})
+                        .status());
+    RETURN_IF_ERROR(Execute("UPDATE sluice_clickhouse_rows SET next_row = $1 WHERE event_type = $2",
+                            {std::to_string(next_row_), event_.name})
+                        .status());
+    RETURN_IF_ERROR(txn_->Commit());
+    return UpsertCounts{};  // counted in Upsert
+  }
+
+  // --- What lives in ClickHouse; the rest is the bookkeeping store's (SqlMergeTransaction).
+  Result<std::vector<std::string>> TrimmedFiles() override {
+    ASSIGN_OR_RETURN(std::string out, Read(fmt::format("SELECT DISTINCT source FROM {}", Staging())));
+    std::unordered_set<std::string> staged;
+    if (auto rows = ParseTsv(out))
+      for (auto& r : *rows)
+        if (r[0]) staged.insert(std::move(*r[0]));
+    ASSIGN_OR_RETURN(auto loaded, Execute("SELECT landed_as FROM sluice_load_history WHERE event_type = $1 "
+                                          "AND rows > 0 ORDER BY loaded_at, landed_as",
+                                          {event_.name}));
+    std::vector<std::string> trimmed;
+    for (auto& row : loaded)
+      if (!staged.count(*row[0])) trimmed.push_back(std::move(*row[0]));
+    return trimmed;
+  }
+
+  Result<std::optional<int64_t>> FirstSeqLoadedSince(const std::string& time) override {
+    return Seq(fmt::format("loaded_at >= {} ORDER BY seq LIMIT 1", ChStringLiteral(time)));
+  }
+  Result<std::optional<int64_t>> LastSeqLoadedBefore(const std::string& time) override {
+    return Seq(fmt::format("loaded_at < {} ORDER BY seq DESC LIMIT 1", ChStringLiteral(time)));
+  }
+  Result<std::optional<int64_t>> FirstStagingSeq() override { return Seq("1 ORDER BY seq LIMIT 1"); }
+
+  Result<std::string> DeliveryOf(int64_t seq) override {
+    ASSIGN_OR_RETURN(std::string out, Read(fmt::format("SELECT source, line FROM {} WHERE seq = {} AND seq <= {} LIMIT 1",
+                                                       Staging(), seq, committed_)));
+    auto rows = ParseTsv(out);
+    if (!rows || rows->empty()) return std::string();
+    return fmt::format("{}:{}", (*rows)[0][0].value_or(""), (*rows)[0][1].value_or(""));
+  }
+
+  Result<std::unordered_set<std::string>> DeliveredEventIds(const std::vector<std::string>& ids) override {
+    std::unordered_set<std::string> delivered;
+    if (ids.empty()) return delivered;
+    std::string rows;
+    for (const auto& id : ids) {
+      AppendTsvField(id, &rows);
+      rows += '\n';
+    }
+    const std::string sql = fmt::format("SELECT DISTINCT {0} FROM {1} WHERE {0} IN sluice_ids FORMAT TabSeparated",
+                                        ChIdent(kEventIdColumn), context_.dialect->TableName(event_.table));
+    std::string out;
+    RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
+      ASSIGN_OR_RETURN(out, context_.main->RunWith(sql, "sluice_ids", "id String", rows));
+      return Status::Ok();
+    }));
+    if (auto found = ParseTsv(out))
+      for (auto& r : *found)
+        if (r[0]) delivered.insert(std::move(*r[0]));
+    return delivered;
+  }
+
+  // Deletes are applied at Commit, to the keys the run has not written
+  // since: readers see the old rows until then, never a table emptied for
+  // a rebuild. The run's own reads already treat them as gone.
+  Status DeleteKeys(const std::vector<KeyValues>& keys) override {
+    if (event_.key.empty()) return Status::Ok();
+    for (const auto& key : keys) deleted_keys_[Join(key, std::string(1, kKeySeparator))] = key;
+    return Status::Ok();
+  }
+
+  Status DeleteAllRows() override {
+    // Every row written before now is gone, unless the run writes its key again.
+    deleted_through_ = write_version_++;
+    deleted_keys_.clear();
+    // A type without a key numbers its rows again from the start, so the
+    // rebuilt rows replace the old ones in place.
+    next_row_ = 0;
+    return Status::Ok();
+  }
+
+ protected:
+  Result<std::vector<SqlRow>> Execute(std::string_view sql, const SqlParams& params) override {
+    return context_.bookkeeping->Execute(sql, params);
+  }
+
+ private:
+  std::string Staging() const { return context_.dialect->TableName(event_.staging_table()); }
+  std::string Rows() const { return context_.dialect->TableName(context_.dialect->RowsTable(event_)); }
+
+  // Tombstones (a higher version, _sluice_deleted = 1) for what
+  // DeleteAllRows and DeleteKeys removed and the run did not write again.
+  Status ApplyDeletes() {
+    if (deleted_through_ > 0) {
+      std::vector<std::string> key_columns;
+      for (const auto& k : ChDialect::StorageKey(event_)) key_columns.push_back(ChIdent(k));
+      const std::string local = context_.dialect->TableName(ChDialect::LocalTable(event_));
+      const std::string sql = fmt::format(
+          "INSERT INTO {0} ({1}, {2}, {3}, {4}) SELECT {1}, {5}, 1, {4} FROM {0} FINAL WHERE {3} = 0 AND {2} <= {6}",
+          local, Join(key_columns, ", "), kChVersionColumn, kChDeletedColumn, kChShardColumn, write_version_,
+          deleted_through_);
+      for (ClickHouseClient* shard : context_.shards)
+        RETURN_IF_ERROR(ChRetry(context_, [&] { return shard->Run(sql).status(); }));
+    }
+    if (!deleted_keys_.empty()) {
+      std::vector<std::string> blocks(context_.shards.size());
+      for (const auto& [joined, key] : deleted_keys_) {
+        const uint64_t shard = ShardHash(joined);
+        std::string& out = blocks[shard % blocks.size()];
+        for (const auto& value : key) {
+          AppendTsvField(value, &out);
+          out += '\t';
+        }
+        out += fmt::format("{}\t1\t{}\n", write_version_, shard);
+      }
+      RETURN_IF_ERROR(Write(tombstone_insert_, blocks));
+    }
+    ++write_version_;
+    deleted_through_ = 0;
+    deleted_keys_.clear();
+    return Status::Ok();
+  }
+
+  Result<std::string> Read(const std::string& sql) {
+    std::string out;
+    RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
+      ASSIGN_OR_RETURN(out, context_.main->Run(sql + " FORMAT TabSeparated"));
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  // The seq of the committed staging row `condition_and_order` finds first.
+  Result<std::optional<int64_t>> Seq(const std::string& condition_and_order) {
+    ASSIGN_OR_RETURN(std::string out, Read(fmt::format("SELECT seq FROM {} WHERE seq <= {} AND {}", Staging(),
+                                                       committed_, condition_and_order)));
+    if (out.empty()) return std::optional<int64_t>();
+    return std::optional<int64_t>(std::stoll(out));
+  }
+
+  Status Write(const std::string& insert, const std::vector<std::string>& blocks) {
+    for (size_t s = 0; s < blocks.size(); ++s) {
+      if (blocks[s].empty()) continue;
+      ClickHouseClient* shard = context_.shards[s];
+      RETURN_IF_ERROR(ChRetry(context_, [&] { return shard->Insert(insert, blocks[s]); }));
+    }
+    return Status::Ok();
+  }
+
+  // The stored version of each of the batch's keys that has a live row
+  // (nullopt: a NULL version, or a type without versions). The keys go as
+  // external data: a long IN list costs seconds to parse.
+  Result<std::unordered_map<std::string, std::optional<std::string>>> StoredVersions(const RowBatch& batch) {
+    std::string keys;
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        if (k) keys += '\t';
+        AppendTsvField(KeyText(batch.row(r)[keys_[k]], batch.arena()), &keys);
+      }
+      keys += '\n';
+    }
+    std::vector<std::string> key_columns, structure;
+    for (int k : keys_) {
+      const ColumnSpec& column = event_.columns[static_cast<size_t>(k)];
+      key_columns.push_back(ChIdent(column.name));
+      structure.push_back(fmt::format("{} {}", ChIdent(column.name), context_.dialect->TypeName(column.type)));
+    }
+    const std::string key_list = key_columns.size() == 1 ? key_columns[0] : "(" + Join(key_columns, ", ") + ")";
+    const std::string version = event_.append_only() ? "NULL" : ChIdent(event_.version);
+    const std::string sql = fmt::format(
+        "SELECT {}, {} FROM {} FINAL WHERE {} IN sluice_keys AND {} = 0 AND {} > {} FORMAT TabSeparated",
+        Join(key_columns, ", "), version, Rows(), key_list, kChDeletedColumn, kChVersionColumn, deleted_through_);
+    std::string out;
+    RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
+      ASSIGN_OR_RETURN(out, context_.main->RunWith(sql, "sluice_keys", Join(structure, ", "), keys));
+      return Status::Ok();
+    }));
+    auto rows = ParseTsv(out);
+    if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable stored versions of {}", event_.table));
+    std::unordered_map<std::string, std::optional<std::string>> stored;
+    for (auto& r : *rows) {
+      std::string key;
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        if (k) key += kKeySeparator;
+        key += Normalised(event_.columns[static_cast<size_t>(keys_[k])].type, r[k].value_or(""));
+      }
+      stored[key] = std::move(r[keys_.size()]);
+    }
+    return stored;
+  }
+
+  // A key value as ClickHouse prints it, written as KeyText writes it.
+  static std::string Normalised(const ColumnType& type, const std::string& text) {
+    if (type.kind != TypeKind::kDouble && type.kind != TypeKind::kDecimal) return text;
+    double v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return fmt::format("{}", v);
+  }
+
+  // Whether `value` is a strictly newer version than the stored text.
+  static bool Newer(const Value& value, const std::string& stored, const std::string& arena) {
+    switch (value.kind) {
+      case Value::Kind::kNull: return false;
+      case Value::Kind::kInt: {
+        int64_t s = 0;
+        std::from_chars(stored.data(), stored.data() + stored.size(), s);
+        return value.int_value > s;
+      }
+      case Value::Kind::kReal: {
+        double s = 0;
+        std::from_chars(stored.data(), stored.data() + stored.size(), s);
+        return value.real_value > s;
+      }
+      case Value::Kind::kText: return value.text(arena) > std::string_view(stored);
+    }
+    return false;
+  }
+
+  static void AppendValue(const Value& v, const ColumnType& type, const std::string& arena, std::string* out) {
+    switch (v.kind) {
+      case Value::Kind::kNull: AppendTsvNull(out); break;
+      case Value::Kind::kInt: *out += std::to_string(v.int_value); break;
+      case Value::Kind::kReal:
+        if (type.kind == TypeKind::kDecimal) *out += fmt::format("{:.{}f}", v.real_value, type.scale);
+        else *out += fmt::format("{}", v.real_value);
+        break;
+      case Value::Kind::kText: AppendTsvField(v.text(arena), out); break;
+    }
+  }
+
+  const ChContext context_;
+  const std::vector<int> keys_;
+  const int version_index_;
+  std::unique_ptr<SqlSession::Transaction> txn_;
+  int64_t committed_ = 0;
+  uint64_t write_version_ = 1;
+  int64_t next_row_ = 0;
+  std::string insert_, tombstone_insert_;
+  uint64_t deleted_through_ = 0;  // DeleteAllRows: rows of this version or older are gone (0: none)
+  std::unordered_map<std::string, KeyValues> deleted_keys_;  // DeleteKeys not written since, by joined key
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MergeTransaction>> BeginChMerge(const ChContext& context, const EventSpec& event) {
+  auto merge = std::make_unique<ChMerge>(context, event);
+  RETURN_IF_ERROR(merge->Start());
+  return std::unique_ptr<MergeTransaction>(std::move(merge));
+}
+
+}  // namespace sluice
