@@ -49,6 +49,25 @@ bool KeywordAt(std::string_view sql, size_t at, std::string_view word) {
 
 }  // namespace
 
+std::string InlineSubquery(std::string_view sql, std::string_view name, std::string_view body) {
+  std::string out;
+  size_t at = 0;
+  const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  while (true) {
+    const size_t found = sql.find(name, at);
+    if (found == std::string_view::npos) break;
+    const size_t end = found + name.size();
+    const bool whole = (found == 0 || !word_char(sql[found - 1])) && (end == sql.size() || !word_char(sql[end]));
+    const bool qualifier = end < sql.size() && sql[end] == '.';
+    out += sql.substr(at, found - at);
+    if (whole && !qualifier) out += fmt::format("(\n{}\n) AS {}", body, name);
+    else out += name;
+    at = end;
+  }
+  out += sql.substr(at);
+  return out;
+}
+
 std::string InjectCtes(std::string_view sql, const std::vector<std::string>& ctes) {
   if (ctes.empty()) return std::string(sql);
   std::string list;
@@ -296,6 +315,18 @@ Result<std::string> Compiler::WithEphemerals(std::string sql, const std::vector<
   if (ephemeral.empty()) return sql;
   std::vector<std::string> order, visiting;
   for (const std::string& id : ephemeral) RETURN_IF_ERROR(CollectEphemeral(id, &order, &visiting));
+  if (!store_->dialect().HasCtes()) {
+    // Each in turn replaces the references to it in the ones after it
+    // (which may read it) and in the SQL.
+    std::vector<std::pair<std::string, std::string>> inlined;  // name, body with the earlier ones inlined
+    for (const std::string& id : order) {
+      std::string body = ephemeral_bodies_.at(id).first;
+      for (const auto& [name, earlier] : inlined) body = InlineSubquery(body, name, earlier);
+      inlined.emplace_back(CteName(*manifest_.Find(id)), std::move(body));
+    }
+    for (const auto& [name, body] : inlined) sql = InlineSubquery(sql, name, body);
+    return sql;
+  }
   std::vector<std::string> ctes;
   for (const std::string& id : order)
     ctes.push_back(fmt::format("{} as (\n{}\n)", CteName(*manifest_.Find(id)), ephemeral_bodies_.at(id).first));

@@ -90,5 +90,9 @@ class Compiler final : private RelationResolver {
 // Puts `ctes` ("name as (…)" each) in front of `sql`: into its WITH clause
 // when it opens with one (after comments), else as a new one.
 std::string InjectCtes(std::string_view sql, const std::vector<std::string>& ctes);
+// `sql` with each reference to the ephemeral model `name` (a whole word, not
+// a column's qualifier `name.`) replaced by "(\n<body>\n) AS name": for a
+// warehouse without CTEs.
+std::string InlineSubquery(std::string_view sql, std::string_view name, std::string_view body);
 
 }  // namespace sluice::models

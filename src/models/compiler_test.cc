@@ -202,5 +202,13 @@ TEST(InjectCtes, MergesIntoALeadingWithClauseAfterCommentsOrOpensOne) {
   EXPECT_EQ(InjectCtes("select 1", {}), "select 1");
 }
 
+TEST(InlineSubquery, ReplacesWholeReferencesButNotQualifiersOrLongerNames) {
+  EXPECT_EQ(InlineSubquery("select e.x from e join e2 on e.x = e2.x where e.y > 0 and ee = 1", "e", "select 1 as x"),
+            "select e.x from (\nselect 1 as x\n) AS e join e2 on e.x = e2.x where e.y > 0 and ee = 1");
+  EXPECT_EQ(InlineSubquery("select * from __dbt__cte__a, __dbt__cte__a", "__dbt__cte__a", "b"),
+            "select * from (\nb\n) AS __dbt__cte__a, (\nb\n) AS __dbt__cte__a");
+  EXPECT_EQ(InlineSubquery("select 1", "e", "x"), "select 1");
+}
+
 }  // namespace
 }  // namespace sluice::models

@@ -55,6 +55,9 @@ class SqlDialect : public Dialect {
   virtual std::string TypeInt() const = 0;
   virtual std::string TypeNumeric() const = 0;
   virtual std::string TypeTimestamp() const = 0;
+  // Whether the warehouse takes WITH name AS (…) before a SELECT; without
+  // it, a model's ephemeral models are inlined as subqueries.
+  virtual bool HasCtes() const { return true; }
   // `a || b || …` (every backend sluice has spells it so).
   std::string Concat(const std::vector<std::string>& exprs) const;
 

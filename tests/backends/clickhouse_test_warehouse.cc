@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "base/text.h"
 #include "pg_harness.h"
 #include "testing/pg_test_cluster.h"  // UniqueSchemaName
 #include "warehouse/clickhouse/ch_client.h"
@@ -44,12 +45,17 @@ Cell ChCell(const std::optional<std::string>& text, std::string_view type) {
 
 class ClickHouseTestWarehouse final : public TestWarehouse {
  public:
-  explicit ClickHouseTestWarehouse(const std::string& data_dir)
-      : url_(ClickHouseUrl()), database_(UniqueSchemaName()), bookkeeping_(data_dir + "/bookkeeping.db") {}
+  ClickHouseTestWarehouse(const std::string& data_dir, bool cluster)
+      : url_(ClickHouseUrl()), database_(UniqueSchemaName()), bookkeeping_(data_dir + "/bookkeeping.db"),
+        shards_(cluster ? ClickHouseShardUrls() : std::vector<std::string>{}) {}
 
   ~ClickHouseTestWarehouse() override {
     try {
       Run(fmt::format("DROP DATABASE IF EXISTS {}", ChIdent(database_)), /*in_database=*/false);
+      for (size_t i = 1; i < shards_.size(); ++i) {
+        auto shard = ClickHouseClient::Make(shards_[i], "");
+        if (shard.ok()) (void)(*shard)->Run(fmt::format("DROP DATABASE IF EXISTS {}", ChIdent(database_)));
+      }
     } catch (const std::exception& e) {
       // The server is thrown away after the run; a database left behind only costs space.
       fmt::print(stderr, "warning: could not drop database {}: {}\n", database_, e.what());
@@ -59,8 +65,10 @@ class ClickHouseTestWarehouse final : public TestWarehouse {
   std::string backend() const override { return "clickhouse"; }
 
   std::string Configure(const std::string& yaml) const override {
-    return WithWarehouseSection(yaml, fmt::format("backend: clickhouse, url: '{}', database: {}", url_, database_),
-                                {"backend", "url", "database", "dsn", "schema", "readonly_role"});
+    std::string ours = fmt::format("backend: clickhouse, url: '{}', database: {}", url_, database_);
+    if (!shards_.empty()) ours += fmt::format(", cluster: events, shards: ['{}']", Join(shards_, "', '"));
+    return WithWarehouseSection(yaml, ours,
+                                {"backend", "url", "database", "cluster", "shards", "dsn", "schema", "readonly_role"});
   }
 
   std::vector<Row> Query(const std::string& sql) const override {
@@ -139,6 +147,7 @@ class ClickHouseTestWarehouse final : public TestWarehouse {
   }
 
   std::string url_, database_, bookkeeping_;
+  std::vector<std::string> shards_;  // a cluster's, node 1 first; empty: one node
   mutable std::mutex mu_;
   mutable std::unique_ptr<ClickHouseClient> client_, bare_;  // under mu_
 };
@@ -156,8 +165,21 @@ std::string ClickHouseUrl() {
   return url;
 }
 
+std::vector<std::string> ClickHouseShardUrls() {
+  std::ifstream in(std::string(std::getenv("SLUICE_TEST_CLICKHOUSE_DIR")) + "/urls");
+  std::vector<std::string> urls;
+  for (std::string url; std::getline(in, url);)
+    if (!url.empty()) urls.push_back(url);
+  return urls;
+}
+
 std::unique_ptr<TestWarehouse> MakeClickHouseTestWarehouse(const std::string& data_dir, const WorkspaceOptions&) {
-  return std::make_unique<ClickHouseTestWarehouse>(data_dir);
+  return std::make_unique<ClickHouseTestWarehouse>(data_dir, /*cluster=*/false);
+}
+
+std::unique_ptr<TestWarehouse> MakeClickHouseClusterTestWarehouse(const std::string& data_dir,
+                                                                  const WorkspaceOptions&) {
+  return std::make_unique<ClickHouseTestWarehouse>(data_dir, /*cluster=*/true);
 }
 
 }  // namespace sluice::testing

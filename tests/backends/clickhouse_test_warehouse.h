@@ -13,15 +13,23 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "test_warehouse.h"
 
 namespace sluice::testing {
 
-// The fixture's server: its url, from $SLUICE_TEST_CLICKHOUSE_DIR/url.
+// The fixture's server: its url, from $SLUICE_TEST_CLICKHOUSE_DIR/url
+// (node 1 of a cluster); every node's, from …/urls.
 std::string ClickHouseUrl();
+std::vector<std::string> ClickHouseShardUrls();
 
+// One node.
 std::unique_ptr<TestWarehouse> MakeClickHouseTestWarehouse(const std::string& data_dir,
                                                            const WorkspaceOptions& options);
+// The `clickhouse_cluster` fixture's shards: cluster `events`, final tables
+// through Distributed tables (backend name clickhouse_cluster, suffix /ch2).
+std::unique_ptr<TestWarehouse> MakeClickHouseClusterTestWarehouse(const std::string& data_dir,
+                                                                  const WorkspaceOptions& options);
 
 }  // namespace sluice::testing

@@ -14,6 +14,7 @@ const std::vector<TestBackend>& TestBackends() {
       {"sqlite", MakeSqliteTestWarehouse},
       {"postgres", MakePostgresTestWarehouse},
       {"clickhouse", MakeClickHouseTestWarehouse},
+      {"clickhouse_cluster", MakeClickHouseClusterTestWarehouse},
   };
   return kBackends;
 }

@@ -59,6 +59,7 @@ class ChDialect final : public SqlDialect {
   std::string TypeInt() const override;
   std::string TypeNumeric() const override;
   std::string TypeTimestamp() const override;
+  bool HasCtes() const override { return false; }  // not in 18.16
 
   // --- The statements of the layout above, one each.
   static std::string LocalTable(const EventSpec& event) { return event.table + "_local"; }

@@ -190,16 +190,29 @@ class ChMerge final : public SqlMergeTransaction {
       AppendTsvField(id, &rows);
       rows += '\n';
     }
-    const std::string sql = fmt::format("SELECT DISTINCT {0} FROM {1} WHERE {0} IN sluice_ids FORMAT TabSeparated",
-                                        ChIdent(kEventIdColumn), context_.dialect->TableName(event_.table));
+    // The rows as this run sees them: without what it deleted.
+    std::vector<std::string> key_columns;
+    for (const auto& k : event_.key) key_columns.push_back(ChIdent(k));
+    const std::string sql = fmt::format(
+        "SELECT {0}, {1} FROM {2} FINAL WHERE {0} IN sluice_ids AND {3} = 0 AND {4} > {5} FORMAT TabSeparated",
+        ChIdent(kEventIdColumn), key_columns.empty() ? "''" : Join(key_columns, ", "), Rows(), kChDeletedColumn,
+        kChVersionColumn, deleted_through_);
     std::string out;
     RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
       ASSIGN_OR_RETURN(out, context_.main->RunWith(sql, "sluice_ids", "id String", rows));
       return Status::Ok();
     }));
-    if (auto found = ParseTsv(out))
-      for (auto& r : *found)
-        if (r[0]) delivered.insert(std::move(*r[0]));
+    if (auto found = ParseTsv(out)) {
+      for (auto& r : *found) {
+        if (!r[0]) continue;
+        std::string key;
+        for (size_t k = 0; k < event_.key.size(); ++k) {
+          if (k) key += kKeySeparator;
+          key += r[k + 1].value_or("");
+        }
+        if (!deleted_keys_.count(key)) delivered.insert(std::move(*r[0]));
+      }
+    }
     return delivered;
   }
 

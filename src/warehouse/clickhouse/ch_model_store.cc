@@ -35,6 +35,21 @@ std::string SeedType(const SeedRows::Column& column) {
   }
 }
 
+// Drops the side tables a build made unless it finished (Release): a
+// CREATE TABLE … AS SELECT whose SELECT fails leaves its empty table behind.
+class SideTables {
+ public:
+  SideTables(ChModelStore* store, std::vector<std::string> names) : store_(store), names_(std::move(names)) {}
+  ~SideTables() {
+    for (const auto& name : names_) (void)store_->Drop(name);
+  }
+  void Release() { names_.clear(); }
+
+ private:
+  ChModelStore* store_;
+  std::vector<std::string> names_;
+};
+
 }  // namespace
 
 Result<std::string> ChModelStore::Run(const std::string& sql) { return client_->Run(sql); }
@@ -75,17 +90,22 @@ Result<int64_t> ChModelStore::Count(const std::string& relation) {
 Status ChModelStore::CreateView(std::string_view name, std::string_view select) {
   const std::string built = Building(name);
   RETURN_IF_ERROR(Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(built))).status());
+  SideTables side(this, {built});
   RETURN_IF_ERROR(Run(fmt::format("CREATE VIEW {} AS\n{}", Relation(built), select)).status());
-  return SwapIn(name, built);
+  RETURN_IF_ERROR(SwapIn(name, built));
+  side.Release();
+  return Status::Ok();
 }
 
 Result<int64_t> ChModelStore::ReplaceTable(std::string_view name, std::string_view select) {
   const std::string built = Building(name);
   RETURN_IF_ERROR(Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(built))).status());
+  SideTables side(this, {built});
   RETURN_IF_ERROR(
       Run(fmt::format("CREATE TABLE {} ENGINE = MergeTree ORDER BY tuple() AS\n{}", Relation(built), select)).status());
   ASSIGN_OR_RETURN(int64_t rows, Count(Relation(built)));
   RETURN_IF_ERROR(SwapIn(name, built));
+  side.Release();
   return rows;
 }
 
@@ -95,16 +115,14 @@ Result<int64_t> ChModelStore::MergeIncremental(std::string_view name, std::strin
   const std::string arriving = std::string(name) + "__sluice_arriving";
   for (const std::string& t : {built, arriving})
     RETURN_IF_ERROR(Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(t))).status());
+  SideTables side(this, {built, arriving});
+  SideTables arrived(this, {arriving});
   RETURN_IF_ERROR(
       Run(fmt::format("CREATE TABLE {} ENGINE = MergeTree ORDER BY tuple() AS\n{}", Relation(arriving), select)).status());
   ASSIGN_OR_RETURN(auto existing, Columns(name));
   ASSIGN_OR_RETURN(auto new_columns, Columns(arriving));
   std::vector<RelationColumn> to_add;
-  auto columns = IncrementalColumns(name, existing, new_columns, change, &to_add);
-  if (!columns.ok()) {
-    (void)Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(arriving)));
-    return columns.status();
-  }
+  ASSIGN_OR_RETURN(auto columns, IncrementalColumns(name, existing, new_columns, change, &to_add));
   RETURN_IF_ERROR(Run(fmt::format("CREATE TABLE {} AS {} ENGINE = MergeTree ORDER BY tuple()", Relation(built),
                                   Relation(name)))
                       .status());
@@ -123,17 +141,15 @@ Result<int64_t> ChModelStore::MergeIncremental(std::string_view name, std::strin
     keep += fmt::format(" WHERE {0} NOT IN (SELECT {0} FROM {1})", tuple, Relation(arriving));
   }
   std::vector<std::string> inserted;
-  for (const auto& c : *columns) inserted.push_back(ChIdent(c));
-  Status built_ok = Run(keep).status();
-  if (built_ok.ok())
-    built_ok = Run(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2}", Relation(built), Join(inserted, ", "),
-                               Relation(arriving)))
-                   .status();
-  auto rows = built_ok.ok() ? Count(Relation(arriving)) : Result<int64_t>(built_ok);
-  (void)Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(arriving)));
-  if (!rows.ok()) return rows.status();
+  for (const auto& c : columns) inserted.push_back(ChIdent(c));
+  RETURN_IF_ERROR(Run(keep).status());
+  RETURN_IF_ERROR(Run(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2}", Relation(built), Join(inserted, ", "),
+                                  Relation(arriving)))
+                      .status());
+  ASSIGN_OR_RETURN(int64_t rows, Count(Relation(arriving)));
   RETURN_IF_ERROR(SwapIn(name, built));
-  return *rows;
+  side.Release();  // `arrived` still drops the arriving rows' table
+  return rows;
 }
 
 Status ChModelStore::Drop(std::string_view name) {
@@ -149,6 +165,7 @@ Result<int64_t> ChModelStore::LoadSeed(std::string_view name, const SeedRows& se
     names.push_back(ChIdent(c.name));
   }
   RETURN_IF_ERROR(Run(fmt::format("DROP TABLE IF EXISTS {}", Relation(built))).status());
+  SideTables side(this, {built});
   RETURN_IF_ERROR(Run(fmt::format("CREATE TABLE {} ({}) ENGINE = MergeTree ORDER BY tuple()", Relation(built),
                                   Join(columns, ", ")))
                       .status());
@@ -166,6 +183,7 @@ Result<int64_t> ChModelStore::LoadSeed(std::string_view name, const SeedRows& se
                                                 Join(names, ", ")),
                                     block));
   RETURN_IF_ERROR(SwapIn(name, built));
+  side.Release();
   return static_cast<int64_t>(rows.size());
 }
 
