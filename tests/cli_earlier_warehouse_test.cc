@@ -3,7 +3,8 @@
 // ddl` at commit bb9fc2f, before the tables were described once and
 // rendered per dialect): the current binary takes it over, and every kind
 // of bookkeeping works in it: loads, merges, exceptions, dedupe's
-// exclusions, the task history that status reads. On both backends.
+// exclusions, the task history that status reads. On SQLite and PostgreSQL
+// (the ClickHouse backend is newer than that DDL).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -29,6 +30,8 @@ std::string EarlierSystemTables(const Workspace& ws) {
 
 TEST(SchemaCli, AWarehouseWhoseTablesTheEarlierHandWrittenDdlCreatedKeepsWorking) {
   Workspace ws;
+  if (ws.on_clickhouse())
+    GTEST_SKIP() << "ClickHouse came after the hand-written DDL: no ClickHouse warehouse was ever made by it";
   ws.Exec(EarlierSystemTables(ws));
   ASSERT_TRUE(ws.HasTable("sluice_load_history"));
   ASSERT_FALSE(ws.HasTable("accounting"));

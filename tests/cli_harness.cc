@@ -150,6 +150,13 @@ int64_t Workspace::Count(const std::string& table_or_query) const {
   return rows[0][0].integer;
 }
 
+void Workspace::AwaitMutations() const {
+  if (!on_clickhouse()) return;
+  const std::string running = "SELECT count() FROM system.mutations WHERE database = currentDatabase() AND is_done = 0";
+  if (!PollUntil([&] { return Count(running) == 0; }, std::chrono::seconds(60)))
+    throw std::runtime_error(fmt::format("ClickHouse mutations still running after 60 s: {}", Count(running)));
+}
+
 std::vector<std::string> Workspace::FinalRows(const std::string& columns) const {
   std::vector<std::string> out;
   for (const auto& r : Query(fmt::format("SELECT {} FROM accounting ORDER BY eventitemid, entryidentifier", columns)))

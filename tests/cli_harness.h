@@ -83,6 +83,7 @@ class Workspace {
   // The backend's name, as sluice.yaml spells it; for tests of what one backend does differently.
   std::string backend() const;
   bool on_postgres() const { return backend() == "postgres"; }
+  bool on_clickhouse() const { return backend() == "clickhouse"; }
   // The server and schema of a PostgreSQL workspace; empty on another backend.
   std::string pg_dsn() const;
   std::string pg_schema() const;
@@ -102,6 +103,11 @@ class Workspace {
   // Statements that change the warehouse behind sluice's back (TestWarehouse::Exec).
   void Exec(const std::string& sql) const;
   int64_t Count(const std::string& table_or_query) const;  // count(*) of a table, or a query's first integer
+  // On ClickHouse, where ALTER TABLE … UPDATE/DELETE are mutations that finish
+  // after the statement returns: waits (polling, with a deadline; throws
+  // std::runtime_error past it) until the workspace database has none
+  // running. A no-op on the other backends, whose writes are done on return.
+  void AwaitMutations() const;
   // The final table as text rows ("NULL" for NULL), ordered by its key.
   std::vector<std::string> FinalRows(const std::string& columns = "*") const;
 

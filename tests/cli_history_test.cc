@@ -88,10 +88,15 @@ void LoadAndMerge(const Workspace& ws, const std::string& type, const std::strin
   const RunResult merge = ws.Sluice({"merge", type});
   ASSERT_RUN_OK(merge);
 }
-// Makes the staging rows loaded so far look as if they arrived on 2000-01-01.
+// Makes the staging rows loaded so far look as if they arrived on 2000-01-01
+// (on ClickHouse, which has no UPDATE statement, with a mutation, waited for).
 void AgeStaging(const Workspace& ws, const std::string& table) {
-  const RunResult r = ws.Sluice({"sql", "--write", "UPDATE " + table + "_stg SET loaded_at = '2000-01-01 00:00:00.000000'"});
+  const RunResult r = ws.Sluice(
+      {"sql", "--write",
+       ws.on_clickhouse() ? "ALTER TABLE " + table + "_stg UPDATE loaded_at = '2000-01-01 00:00:00.000000' WHERE 1"
+                          : "UPDATE " + table + "_stg SET loaded_at = '2000-01-01 00:00:00.000000'"});
   ASSERT_RUN_OK(r);
+  ws.AwaitMutations();
 }
 
 // A landed copy made by `sluice load` of in/<stem>.ndjson, and its line.

@@ -23,6 +23,22 @@ using ::testing::IsEmpty;
 // ---------------------------------------------------------------------------
 // rebuild
 
+// Runs `sluice sql --write` with `sql`, or on ClickHouse with
+// `clickhouse_sql`: there the final table is a view and there are no UPDATE
+// or DELETE statements, so a test changes the rows behind the view (the
+// <table>_local table) or staging with ALTER TABLE … UPDATE/DELETE
+// mutations, and waits for them to finish.
+void WriteSql(const Workspace& ws, const std::string& sql, const std::string& clickhouse_sql) {
+  SluiceOk(ws, {"sql", "--write", ws.on_clickhouse() ? clickhouse_sql : sql});
+  ws.AwaitMutations();
+}
+
+// Makes the staging rows loaded so far look as if they arrived on 2000-01-01.
+void AgeStaging(const Workspace& ws) {
+  WriteSql(ws, "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'",
+           "ALTER TABLE accounting_stg UPDATE loaded_at = '2000-01-01 00:00:00.000000' WHERE 1");
+}
+
 // The example catalog with one more column, read from a field the events had all along.
 std::string ConfigWithOperatorColumn() {
   return AccountingConfigYaml() + "      operatorname:          {path: OperatorName, type: varchar(64)}\n";
@@ -73,14 +89,15 @@ TEST(CorrectionsCli, RebuildSinceRecomputesOnlyTheKeysOfRecentEvents) {
   Workspace ws;
   LoadAndMerge(ws, "old.ndjson", {Ev("I1", kT1, "1"), Ev("I2", kT1, "2")});
   // The old events arrived long ago.
-  SluiceOk(ws, {"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'"});
+  AgeStaging(ws);
   LoadAndMerge(ws, "new.ndjson", {Ev("I3", kT1, "3"), Ev("I2", kT2, "22")});
   const auto good = ws.FinalRows();
   ASSERT_THAT(ws.FinalRows(kCols), ElementsAre(Row("I1", "E1", "1", "10"), Row("I2", "E1", "22", "11"),
                                                Row("I3", "E1", "3", "10")));
   // Final rows that differ from what a recompute gives: I1 (old) and I3 (recent) deleted, I2 (recent) altered.
-  SluiceOk(ws, {"sql", "--write",
-                "DELETE FROM accounting WHERE eventitemid IN ('I1', 'I3'); UPDATE accounting SET amount = 0"});
+  WriteSql(ws, "DELETE FROM accounting WHERE eventitemid IN ('I1', 'I3'); UPDATE accounting SET amount = 0",
+           "ALTER TABLE accounting_local DELETE WHERE eventitemid IN ('I1', 'I3'); "
+           "ALTER TABLE accounting_local UPDATE amount = 0 WHERE 1");
   ASSERT_THAT(ws.FinalRows(kCols), ElementsAre(Row("I2", "E1", "0", "11")));
 
   const RunResult since = SluiceOk(ws, {"rebuild", "Accounting", "--since", "1d"});
@@ -95,8 +112,8 @@ TEST(CorrectionsCli, RebuildSinceRecomputesOnlyTheKeysOfRecentEvents) {
 TEST(CorrectionsCli, RebuildSinceAWindowWithNoArrivalsChangesNothing) {
   Workspace ws;
   LoadAndMerge(ws, "old.ndjson", {Ev("I1", kT1, "1")});
-  SluiceOk(ws, {"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'"});
-  SluiceOk(ws, {"sql", "--write", "DELETE FROM accounting"});
+  AgeStaging(ws);
+  WriteSql(ws, "DELETE FROM accounting", "ALTER TABLE accounting_local DELETE WHERE 1");
   const RunResult r = SluiceOk(ws, {"rebuild", "Accounting", "--since", "6h"});
   EXPECT_THAT(r.out, HasSubstr("recomputed 0 keys"));
   EXPECT_THAT(ws.FinalRows(), IsEmpty());
@@ -119,7 +136,9 @@ TEST(CorrectionsCli, AFullRebuildReappliesEveryCorrection) {
   ASSERT_THAT(ws.FinalRows(kCols), ElementsAre(Row("I1", "E1", "1", "10"), Row("I2", "E1", "30", "10"),
                                                Row("I3", "E1", "4", "10"), Row("I9", "E1", "9", "10")));
   // Wreck the final table, then rebuild it from the history and the corrections.
-  SluiceOk(ws, {"sql", "--write", "DELETE FROM accounting WHERE eventitemid = 'I9'; UPDATE accounting SET amount = 0"});
+  WriteSql(ws, "DELETE FROM accounting WHERE eventitemid = 'I9'; UPDATE accounting SET amount = 0",
+           "ALTER TABLE accounting_local DELETE WHERE eventitemid = 'I9'; "
+           "ALTER TABLE accounting_local UPDATE amount = 0 WHERE 1");
   const RunResult r = SluiceOk(ws, {"rebuild", "Accounting"});
   EXPECT_THAT(r.out, HasSubstr("recomputed every key of accounting from its history and corrections: 4 rows written"));
   EXPECT_EQ(ws.FinalRows(), corrected);
@@ -174,8 +193,13 @@ TEST(CorrectionsCli, ARebuildNeverDropsRowsWhoseStagingHistoryRetentionRemoved) 
   // change nothing. Guarantee 2: nothing vanishes silently.
   Workspace ws(AccountingConfigYaml() + "    retention: {staging: 1d, landing: 1d}\n");
   LoadAndMerge(ws, "old.ndjson", {Ev("I1", kT1, "1"), Ev("I2", kT1, "2")});
-  SluiceOk(ws, {"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'; "
-                                  "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"});
+  if (ws.on_clickhouse()) {  // staging on ClickHouse, the history in the bookkeeping store: a statement each
+    AgeStaging(ws);
+    SluiceOk(ws, {"sql", "--write", "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"});
+  } else {
+    SluiceOk(ws, {"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'; "
+                                    "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"});
+  }
   SluiceOk(ws, {"tasks", "run", "retention:Accounting"});
   ASSERT_EQ(ws.Count("accounting_stg"), 0);
   LoadAndMerge(ws, "new.ndjson", {Ev("I3", kT1, "3")});

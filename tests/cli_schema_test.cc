@@ -112,6 +112,7 @@ TEST(SchemaCli, ANewCatalogColumnIsAddedOnTheNextCommandAndFilledByLaterMerges) 
 // next command creates the index, and merges keep working with it.
 TEST(SchemaCli, AnIndexAddedToTheCatalogIsCreatedOnTheNextCommand) {
   Workspace ws(SmallConfig());
+  if (ws.on_clickhouse()) GTEST_SKIP() << "ClickHouse orders the rows by the key; no secondary indexes";
   ASSERT_RUN_OK(ws.Load({ws.WriteLines("a.ndjson", {Event("I1")})}));
   ASSERT_RUN_OK(ws.Merge());
   const std::string index_count =
@@ -179,7 +180,8 @@ TEST(SchemaCli, ChangingTheKeyIsRefusedNamingTheColumn) {
 
 TEST(SchemaCli, ATableSluiceDidNotCreateIsNotTakenOver) {
   Workspace ws("data_dir: data\nevents: {}\n");
-  ASSERT_RUN_OK(ws.Sluice({"sql", "--write", "CREATE TABLE accounting (x TEXT)"}));
+  ASSERT_RUN_OK(ws.Sluice({"sql", "--write", ws.on_clickhouse() ? "CREATE TABLE accounting (x String) ENGINE = Memory"
+                                                                 : "CREATE TABLE accounting (x TEXT)"}));
   ws.SetConfig(SmallConfig());
   const RunResult r = ws.Sluice({"status"});
   EXPECT_EQ(r.exit_code, 2) << r.Describe();

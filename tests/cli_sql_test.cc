@@ -106,28 +106,49 @@ TEST(SqlCli, StatementsThatWriteAreRefusedWithoutWrite) {
   Populate(ws);
   ASSERT_RUN_OK(ws.Merge());
   const int64_t rows = ws.Count("accounting");
-  std::vector<std::string> writes = {"DELETE FROM accounting", "UPDATE accounting SET amount = 0",
-                                     "INSERT INTO sluice_streams (staging_table, event_type) VALUES ('x', 'y')",
-                                     "DROP TABLE accounting", "CREATE TABLE t (x INTEGER)",
-                                     "ALTER TABLE accounting ADD COLUMN z INTEGER", "SELECT 1; DELETE FROM accounting",
-                                     "BEGIN; DELETE FROM accounting; COMMIT",
-                                     "WITH a AS (SELECT 1) DELETE FROM accounting"};
-  if (!ws.on_postgres()) writes.push_back("PRAGMA user_version = 5");
+  std::vector<std::string> writes;
+  if (ws.on_clickhouse()) {
+    // ClickHouse's writes: no UPDATE/DELETE statements (mutations on the
+    // rows table behind the view instead), no transactions, no PRAGMA, and
+    // CREATE TABLE names an engine.
+    writes = {"ALTER TABLE accounting_local DELETE WHERE 1", "ALTER TABLE accounting_local UPDATE amount = 0 WHERE 1",
+              "INSERT INTO sluice_streams (staging_table, event_type) VALUES ('x', 'y')",
+              "INSERT INTO accounting_local SELECT * FROM accounting_local", "DROP TABLE accounting",
+              "TRUNCATE TABLE accounting_local", "CREATE TABLE t (x Int64) ENGINE = Memory",
+              "CREATE TABLE t ENGINE = Memory AS SELECT 1 AS x", "ALTER TABLE accounting_local ADD COLUMN z Int64",
+              "RENAME TABLE accounting TO gone", "OPTIMIZE TABLE accounting_local FINAL",
+              "SELECT 1; ALTER TABLE accounting_local DELETE WHERE 1"};
+  } else {
+    writes = {"DELETE FROM accounting", "UPDATE accounting SET amount = 0",
+              "INSERT INTO sluice_streams (staging_table, event_type) VALUES ('x', 'y')",
+              "DROP TABLE accounting", "CREATE TABLE t (x INTEGER)",
+              "ALTER TABLE accounting ADD COLUMN z INTEGER", "SELECT 1; DELETE FROM accounting",
+              "BEGIN; DELETE FROM accounting; COMMIT",
+              "WITH a AS (SELECT 1) DELETE FROM accounting"};
+    if (!ws.on_postgres()) writes.push_back("PRAGMA user_version = 5");
+  }
   for (const std::string& sql : writes) {
     const RunResult r = ws.Sluice({"sql", sql});
     EXPECT_EQ(r.exit_code, 1) << sql << "\n" << r.Describe();
     EXPECT_THAT(r.err, StartsWith("error: ")) << sql;
     EXPECT_THAT(r.err, HasSubstr("--write")) << sql;
   }
+  ws.AwaitMutations();  // had one slipped through
   EXPECT_EQ(ws.Count("accounting"), rows);
   EXPECT_FALSE(ws.HasTable("t"));
   EXPECT_EQ(ws.Count("SELECT count(*) FROM accounting WHERE amount = 0"), 0);
-  if (!ws.on_postgres()) {
+  if (ws.on_clickhouse()) {
+    EXPECT_THAT(ws.Columns("accounting_local"), ::testing::Not(::testing::Contains("z")));
+    EXPECT_EQ(ws.Count("accounting_local"), rows);  // neither written twice nor collapsed
+  } else if (!ws.on_postgres()) {
     EXPECT_EQ(ws.Count("PRAGMA user_version"), 0);
   }
 
-  const RunResult allowed = ws.Sluice({"sql", "--write", "DELETE FROM accounting WHERE eventitemid = 'I2'"});
+  const RunResult allowed =
+      ws.Sluice({"sql", "--write", ws.on_clickhouse() ? "ALTER TABLE accounting_local DELETE WHERE eventitemid = 'I2'"
+                                                      : "DELETE FROM accounting WHERE eventitemid = 'I2'"});
   EXPECT_RUN_OK(allowed);
+  ws.AwaitMutations();
   EXPECT_EQ(ws.Count("accounting"), rows - 1);
 }
 

@@ -39,9 +39,30 @@ const std::string kTotalsTask = R"(tasks:
     after: [totals]
     sql: SELECT 1
 )";
+// kTotalsTask spelled for ClickHouse: a table names its engine, and there is no DELETE statement.
+const std::string kClickHouseTotalsTask = R"(tasks:
+  totals:
+    schedule: "@hourly"
+    sql: |
+      CREATE TABLE IF NOT EXISTS totals (n Int64) ENGINE = Memory;
+      TRUNCATE TABLE totals;
+      INSERT INTO totals SELECT count(*) FROM accounting;
+  broken:
+    schedule: "0 10 * * SUN"
+    sql: INSERT INTO totals VALUES (-1); SELECT * FROM no_such_table
+    retries: 2
+  after_totals:
+    after: [totals]
+    sql: SELECT 1
+)";
+// The tasks above, for the backend `ws` runs against.
+void UseTotalsTask(const Workspace& ws) {
+  ws.SetConfig(Config("", ws.on_clickhouse() ? kClickHouseTotalsTask : kTotalsTask));
+}
 
 TEST(TasksCli, RunExecutesTheSqlAndRecordsTheRun) {
-  Workspace ws(Config("", kTotalsTask));
+  Workspace ws;
+  UseTotalsTask(ws);
   ASSERT_RUN_OK(ws.Load({ws.WriteLines("e.ndjson", {Event(1), Event(2), Event(3)})}));
   ASSERT_RUN_OK(ws.Merge());
   const RunResult r = ws.Sluice({"tasks", "run", "totals"});
@@ -63,13 +84,16 @@ TEST(TasksCli, RunExecutesTheSqlAndRecordsTheRun) {
 }
 
 TEST(TasksCli, AFailingTaskRollsBackEveryStatementAndExitsOne) {
-  Workspace ws(Config("", kTotalsTask));
+  Workspace ws;
+  UseTotalsTask(ws);
   ASSERT_RUN_OK(ws.Sluice({"tasks", "run", "totals"}));
   const RunResult r = ws.Sluice({"tasks", "run", "broken"});
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("task broken failed"));
   EXPECT_THAT(r.err, HasSubstr("no_such_table"));
-  EXPECT_EQ(ws.Count("SELECT count(*) FROM totals WHERE n = -1"), 0);  // the INSERT before the error is undone
+  if (!ws.on_clickhouse()) {  // ClickHouse: checked last, skipped
+    EXPECT_EQ(ws.Count("SELECT count(*) FROM totals WHERE n = -1"), 0);  // the INSERT before the error is undone
+  }
   const auto rows = ws.Query("SELECT status, error, attempts FROM sluice_task_runs WHERE task = 'broken'");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0].text, "failed");
@@ -79,20 +103,28 @@ TEST(TasksCli, AFailingTaskRollsBackEveryStatementAndExitsOne) {
   ASSERT_RUN_OK(status);
   EXPECT_THAT(status.out, HasSubstr(R"({"task": "broken", "last_status": "failed")"));
   EXPECT_THAT(status.out, HasSubstr(R"("failures": 1})"));
+  if (ws.on_clickhouse())
+    GTEST_SKIP() << "ClickHouse has no transactions: the INSERT before the failing statement stays (the failure "
+                    "itself, its exit code and its history are checked above)";
 }
 
 TEST(TasksCli, ATaskPastItsTimeoutIsCancelledAndRolledBack) {
-  // Something slow on each backend: a long recursive count, a sleep.
+  // Something slow on each backend: a long recursive count, a sleep, an endless count.
   Workspace probe;
-  const std::string slow = probe.on_postgres()
-                               ? "SELECT pg_sleep(30)"
-                               : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-                                 "SELECT count(*) FROM (SELECT i FROM n LIMIT 10000000000)";
-  Workspace ws(Config("", "tasks:\n  slow:\n    schedule: \"@daily\"\n    timeout: 1s\n    sql: "
-                              "CREATE TABLE IF NOT EXISTS marks (n BIGINT); INSERT INTO marks VALUES (1); " + slow + "\n"));
+  const std::string slow = probe.on_postgres()     ? "SELECT pg_sleep(30)"
+                           : probe.on_clickhouse() ? "SELECT count() FROM system.numbers"
+                                                   : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                                                     "SELECT count(*) FROM (SELECT i FROM n LIMIT 10000000000)";
+  const std::string marks = probe.on_clickhouse() ? "CREATE TABLE IF NOT EXISTS marks (n Int64) ENGINE = Memory"
+                                                  : "CREATE TABLE IF NOT EXISTS marks (n BIGINT)";
+  Workspace ws(Config("", "tasks:\n  slow:\n    schedule: \"@daily\"\n    timeout: 1s\n    sql: " + marks +
+                              "; INSERT INTO marks VALUES (1); " + slow + "\n"));
   const RunResult r = ws.Sluice({"tasks", "run", "slow"});
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("ran past its timeout (1 s) and was cancelled"));
+  if (ws.on_clickhouse())
+    GTEST_SKIP() << "ClickHouse has no transactions: the table and row made before the slow statement stay (the "
+                    "cancellation itself is checked above)";
   EXPECT_FALSE(ws.HasTable("marks"));  // the whole transaction was undone
 }
 
@@ -120,8 +152,18 @@ TEST(TasksCli, RetentionKeepsUnmergedRowsAndUnloadedFiles) {
   std::filesystem::create_directories(std::filesystem::path(unloaded).parent_path());
   WriteFile(unloaded, Zstd(Event(4) + "\n"));
   // Everything loaded two days ago.
-  ASSERT_RUN_OK(ws.Sluice({"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'; "
-                                              "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"}));
+  if (ws.on_clickhouse()) {
+    // A mutation of staging, and the history in the bookkeeping store (one statement each: `sluice sql` sends
+    // a statement naming a sluice_* table there, the rest to ClickHouse).
+    ASSERT_RUN_OK(ws.Sluice(
+        {"sql", "--write", "ALTER TABLE accounting_stg UPDATE loaded_at = '2000-01-01 00:00:00.000000' WHERE 1"}));
+    ws.AwaitMutations();
+    ASSERT_RUN_OK(
+        ws.Sluice({"sql", "--write", "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"}));
+  } else {
+    ASSERT_RUN_OK(ws.Sluice({"sql", "--write", "UPDATE accounting_stg SET loaded_at = '2000-01-01 00:00:00.000000'; "
+                                                "UPDATE sluice_load_history SET loaded_at = '2000-01-01 00:00:00.000000'"}));
+  }
   ASSERT_EQ(ListFiles(ws.landing_dir()).size(), 3u);
 
   const RunResult r = ws.Sluice({"tasks", "run", "retention:Accounting"});
