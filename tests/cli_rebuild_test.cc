@@ -23,14 +23,18 @@ using ::testing::IsEmpty;
 // ---------------------------------------------------------------------------
 // rebuild
 
-// Runs `sluice sql --write` with `sql`, or on ClickHouse with
-// `clickhouse_sql`: there the final table is a view and there are no UPDATE
-// or DELETE statements, so a test changes the rows behind the view (the
-// <table>_local table) or staging with ALTER TABLE … UPDATE/DELETE
-// mutations, and waits for them to finish.
+// Runs `sluice sql --write` with `sql`, or on ClickHouse `clickhouse_sql`
+// behind sluice's back: there the final table is a view and there are no
+// UPDATE or DELETE statements, so a test changes the rows behind the view
+// (the <table>_local table, on every shard of a cluster) or staging with
+// ALTER TABLE … UPDATE/DELETE mutations, and waits for them to finish.
 void WriteSql(const Workspace& ws, const std::string& sql, const std::string& clickhouse_sql) {
-  SluiceOk(ws, {"sql", "--write", ws.on_clickhouse() ? clickhouse_sql : sql});
-  ws.AwaitMutations();
+  if (ws.on_clickhouse()) {
+    ws.Exec(clickhouse_sql);  // on every shard of a cluster
+    ws.AwaitMutations();
+    return;
+  }
+  SluiceOk(ws, {"sql", "--write", sql});
 }
 
 // Makes the staging rows loaded so far look as if they arrived on 2000-01-01.

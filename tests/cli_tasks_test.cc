@@ -67,13 +67,15 @@ TEST(TasksCli, RunExecutesTheSqlAndRecordsTheRun) {
   ASSERT_RUN_OK(ws.Merge());
   const RunResult r = ws.Sluice({"tasks", "run", "totals"});
   ASSERT_RUN_OK(r);
-  EXPECT_THAT(r.out, MatchesRegex(R"(totals: succeeded, 1 rows, in [0-9.]+ s \(run 1\).)"));  // the INSERT's row
+  // The INSERT's row; ClickHouse 18.16 does not say how many rows a statement wrote.
+  const std::string written = ws.on_clickhouse() ? "0" : "1";
+  EXPECT_THAT(r.out, MatchesRegex("totals: succeeded, " + written + R"( rows, in [0-9.]+ s \(run 1\).)"));
   EXPECT_EQ(ws.Count("SELECT n FROM totals"), 3);
 
   const RunResult history = ws.Sluice({"tasks", "history", "totals", "--format", "csv"});
   ASSERT_RUN_OK(history);
   EXPECT_THAT(history.out, HasSubstr("id,task,scheduled_for,started,finished,status,rows,attempts,error\r\n1,totals,"));
-  EXPECT_THAT(history.out, HasSubstr(",succeeded,1,1,\r\n"));
+  EXPECT_THAT(history.out, HasSubstr(",succeeded," + written + ",1,\r\n"));
   EXPECT_EQ(ws.Count("SELECT count(*) FROM sluice_task_runs WHERE task = 'totals' AND status = 'succeeded'"), 1);
 
   const RunResult list = ws.Sluice({"tasks", "list", "--format", "csv"});

@@ -196,7 +196,7 @@ TEST(Config, DataDirDefaultsToDataBesideTheConfig) {
 
 TEST(Config, AnUnknownBackendIsRefusedNamingTheKnownOnes) {
   const auto p = Problems("warehouse:\n  backend: mysql\n");
-  EXPECT_TRUE(HasProblem(p, 2, 12, {"'mysql'", "sqlite or postgres"}));
+  EXPECT_TRUE(HasProblem(p, 2, 12, {"'mysql'", "sqlite, clickhouse or postgres"}));
 }
 
 TEST(Config, PostgresTakesADsnASchemaAndAReadOnlyRole) {

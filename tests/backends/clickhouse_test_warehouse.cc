@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "base/poll_until.h"
 #include "base/text.h"
 #include "pg_harness.h"
 #include "testing/pg_test_cluster.h"  // UniqueSchemaName
@@ -96,7 +97,26 @@ class ClickHouseTestWarehouse final : public TestWarehouse {
       if (rc != SQLITE_OK) throw std::runtime_error(bookkeeping_ + ": " + message);
       return;
     }
-    for (const std::string& statement : SplitStatements(sql)) Run(statement, true);
+    for (const std::string& statement : SplitStatements(sql)) {
+      // A cluster's rows are in every shard's _local table: a change to them
+      // goes to each, and its mutations are waited for there.
+      if (shards_.empty() || statement.find("_local") == std::string::npos) {
+        Run(statement, true);
+        continue;
+      }
+      for (const std::string& url : shards_) {
+        auto shard = ClickHouseClient::Make(url, database_);
+        if (!shard.ok()) throw std::runtime_error(shard.status().ToString());
+        auto done = (*shard)->Run(statement);
+        if (!done.ok()) throw std::runtime_error(done.status().ToString() + " (" + statement + ")");
+        const bool finished = PollUntil([&] {
+          auto running = (*shard)->Run("SELECT count() FROM system.mutations WHERE database = currentDatabase() AND "
+                                       "is_done = 0 FORMAT TabSeparated");
+          return running.ok() && *running == "0\n";
+        });
+        if (!finished) throw std::runtime_error("mutations still running on " + url + ": " + statement);
+      }
+    }
   }
 
   std::vector<std::string> Columns(const std::string& table) const override {

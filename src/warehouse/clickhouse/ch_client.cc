@@ -1,6 +1,7 @@
 #include "warehouse/clickhouse/ch_client.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -52,6 +53,23 @@ std::string ServerMessage(const std::string& body) {
   const size_t stack = line.find(", Stack trace:");
   if (stack != std::string::npos) line.resize(stack);
   return line;
+}
+
+// ClickHouse's error codes for "another server could not be reached" (a
+// shard of a Distributed table that is down or restarting) or "too busy
+// now": worth trying again, like a refused connection.
+bool RetryableCode(const std::string& message) {
+  int code = 0;
+  if (std::sscanf(message.c_str(), "Code: %d", &code) != 1) return false;
+  switch (code) {
+    case 32:   // ATTEMPT_TO_READ_AFTER_EOF: a peer went away mid-answer
+    case 202:  // TOO_MANY_SIMULTANEOUS_QUERIES
+    case 209:  // SOCKET_TIMEOUT
+    case 210:  // NETWORK_ERROR
+    case 279:  // ALL_CONNECTION_TRIES_FAILED
+      return true;
+    default: return false;
+  }
 }
 
 // Runs one asynchronous operation to completion; its time limit is the
@@ -169,7 +187,7 @@ Result<std::string> ClickHouseClient::Post(const std::string& target, std::strin
     const std::string message = ServerMessage(response.body());
     // 5xx that is not the server's answer to the statement (a proxy, a
     // server starting up or shutting down) is worth retrying.
-    if (status == 502 || status == 503 || status == 504)
+    if (status == 502 || status == 503 || status == 504 || RetryableCode(message))
       return Status::Unavailable(fmt::format("ClickHouse at {}: HTTP {}: {}", url_text_, status, message));
     return Status::InvalidArgument(fmt::format("ClickHouse: {}", message));
   }

@@ -5,8 +5,9 @@
 //
 // The connection is kept open between requests (HTTP/1.1 keep-alive) and
 // opened again when the server closed it. A request that fails because the
-// server cannot be reached (refused, reset, timed out) is Unavailable; the
-// caller decides whether to retry (RetryUnavailable below). A request the
+// server cannot be reached (refused, reset, timed out), or that the server
+// answers with "a shard could not be reached" or "too busy", is Unavailable;
+// the caller decides whether to retry (RetryUnavailable below). A request the
 // server refuses is InvalidArgument with the server's own message (its
 // first line, "Code: 60, e.displayText() = DB::Exception: Table … doesn't
 // exist"). Not thread-safe: one user at a time, like a database connection.

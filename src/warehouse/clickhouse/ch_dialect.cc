@@ -72,8 +72,7 @@ std::string ChDialect::CreateDatabase() const {
 std::string ChDialect::CreateStaging(const EventSpec& event) const {
   return fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (\n"
-      "  seq Int64,        -- arrival order\n"
-      "  load_id Int64,    -- the load that wrote it; rows of a load that never committed are ignored\n"
+      "  seq Int64,        -- arrival order; rows past the committed seq are a dead load's\n"
       "  source String,    -- the landed file\n"
       "  line Int64,\n"
       "  payload String,\n"

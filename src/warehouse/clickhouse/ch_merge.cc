@@ -37,7 +37,7 @@ class ChMerge final : public SqlMergeTransaction {
       : SqlMergeTransaction(event), context_(context), keys_(event.KeyIndexes()), version_index_(event.VersionIndex()) {}
 
   Status Start() {
-    ASSIGN_OR_RETURN(txn_, context_.bookkeeping->Begin("sluice merge " + event_.name));
+    ASSIGN_OR_RETURN(txn_, context_.bookkeeping->Begin(fmt::format("sluice merge {}.{}", context_.dialect->options().database, event_.name)));
     ASSIGN_OR_RETURN(committed_, ChCommittedSeq(context_.bookkeeping, event_));
     // Newer than anything written before, by this run's dead predecessors too.
     ASSIGN_OR_RETURN(std::string top, Read(fmt::format("SELECT max({}) FROM {}", kChVersionColumn, Rows())));

@@ -121,7 +121,14 @@ Status ChQuery(ClickHouseClient* client, std::string_view sql, bool allow_writes
 Result<int64_t> ChRunScript(ClickHouseClient* client, std::string_view sql, int64_t timeout_micros) {
   ClickHouseClient::Settings settings;
   if (timeout_micros > 0) settings["max_execution_time"] = std::to_string(std::max<int64_t>(1, timeout_micros / 1'000'000));
-  for (const std::string& statement : SplitStatements(sql)) RETURN_IF_ERROR(client->Run(statement, settings).status());
+  for (const std::string& statement : SplitStatements(sql)) {
+    Status status = client->Run(statement, settings).status();
+    // Code 159, TIMEOUT_EXCEEDED: said as the other backends say it.
+    if (status.message().find("Code: 159,") != std::string::npos)
+      return Status::Unavailable(fmt::format("the task ran past its timeout ({} s) and was cancelled",
+                                             timeout_micros / 1'000'000));
+    RETURN_IF_ERROR(status);
+  }
   return 0;
 }
 

@@ -30,7 +30,7 @@ class ChStagingLoad final : public StagingLoad {
   }
 
   Status Start() {
-    ASSIGN_OR_RETURN(txn_, context_.bookkeeping->Begin("sluice load " + event_.name));
+    ASSIGN_OR_RETURN(txn_, context_.bookkeeping->Begin(fmt::format("sluice load {}.{}", context_.dialect->options().database, event_.name)));
     ASSIGN_OR_RETURN(committed_, ChCommittedSeq(context_.bookkeeping, event_));
     next_seq_ = committed_ + 1;
     // Rows past the committed seq are a dead load's: gone before ours take their seqs.
