@@ -1,7 +1,7 @@
 #include "warehouse/clickhouse/ch_client.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <cctype>
 #include <optional>
 #include <thread>
 
@@ -59,9 +59,7 @@ std::string ServerMessage(const std::string& body) {
 // shard of a Distributed table that is down or restarting) or "too busy
 // now": worth trying again, like a refused connection.
 bool RetryableCode(const std::string& message) {
-  int code = 0;
-  if (std::sscanf(message.c_str(), "Code: %d", &code) != 1) return false;
-  switch (code) {
+  switch (ChErrorCode(message)) {
     case 32:   // ATTEMPT_TO_READ_AFTER_EOF: a peer went away mid-answer
     case 202:  // TOO_MANY_SIMULTANEOUS_QUERIES
     case 209:  // SOCKET_TIMEOUT
@@ -192,6 +190,15 @@ Result<std::string> ClickHouseClient::Post(const std::string& target, std::strin
     return Status::InvalidArgument(fmt::format("ClickHouse: {}", message));
   }
   return Status::Unavailable(fmt::format("ClickHouse at {}: the connection closed", url_text_));
+}
+
+int ChErrorCode(std::string_view message) {
+  const size_t at = message.find("Code: ");
+  if (at == std::string_view::npos) return 0;
+  int code = 0;
+  for (size_t i = at + 6; i < message.size() && std::isdigit(static_cast<unsigned char>(message[i])); ++i)
+    code = code * 10 + (message[i] - '0');
+  return code;
 }
 
 Status RetryUnavailable(std::chrono::milliseconds patience, const std::function<Status()>& request) {

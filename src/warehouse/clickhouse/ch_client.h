@@ -69,6 +69,10 @@ class ClickHouseClient {
   std::unique_ptr<Connection> connection_;  // null when closed
 };
 
+// The error code in a ClickHouse error message ("Code: 60, e.displayText()
+// …" in 18.16, "Code: 60. DB::Exception: …" in later releases); 0 if none.
+int ChErrorCode(std::string_view message);
+
 // Calls `request` until it returns anything but Unavailable or `patience`
 // has passed since the first try, waiting between tries (0.1 s doubling to
 // 5 s): what inserts do while a shard is down, since the landing zone keeps

@@ -85,7 +85,7 @@ Status ChQuery(ClickHouseClient* client, std::string_view sql, bool allow_writes
   for (const std::string& statement : SplitStatements(sql)) {
     auto out = client->Run(statement, settings);
     if (!out.ok()) {
-      if (!allow_writes && out.status().message().find("readonly") != std::string::npos)
+      if (!allow_writes && ChErrorCode(out.status().message()) == 164)  // READONLY
         return Status::InvalidArgument(fmt::format("sluice sql is read-only without --write: {}", out.status().message()));
       return out.status();
     }
@@ -124,7 +124,7 @@ Result<int64_t> ChRunScript(ClickHouseClient* client, std::string_view sql, int6
   for (const std::string& statement : SplitStatements(sql)) {
     Status status = client->Run(statement, settings).status();
     // Code 159, TIMEOUT_EXCEEDED: said as the other backends say it.
-    if (status.message().find("Code: 159,") != std::string::npos)
+    if (ChErrorCode(status.message()) == 159)
       return Status::Unavailable(fmt::format("the task ran past its timeout ({} s) and was cancelled",
                                              timeout_micros / 1'000'000));
     RETURN_IF_ERROR(status);
