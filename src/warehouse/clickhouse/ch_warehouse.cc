@@ -99,12 +99,14 @@ Result<std::unique_ptr<Warehouse>> ChWarehouse::Open(ChOptions options, const st
       new ChWarehouse(std::move(options), std::move(main), std::move(shards), std::move(bookkeeping)));
 }
 
-ChContext ChWarehouse::Context() {
-  ChContext c{&dialect_, main_.get(), {}, bookkeeping_.session};
-  for (auto& shard : shards_) c.shards.push_back(shard.get());
-  if (c.shards.empty()) c.shards.push_back(main_.get());
-  return c;
+std::vector<ClickHouseClient*> ChWarehouse::Writers() {
+  std::vector<ClickHouseClient*> writers;
+  for (auto& shard : shards_) writers.push_back(shard.get());
+  if (writers.empty()) writers.push_back(main_.get());
+  return writers;
 }
+
+ChContext ChWarehouse::Context() { return ChContext{&dialect_, main_.get(), Writers(), bookkeeping_.session}; }
 
 Result<bool> ChWarehouse::SchemaIsCurrent(const Catalog& catalog) {
   SqlSession* bk = bookkeeping_.session;
@@ -162,9 +164,7 @@ Status ChWarehouse::Prepare(const Catalog& catalog) {
   // (so `sluice sql` and `status` never wait behind a load's lock).
   auto current = SchemaIsCurrent(catalog);
   if (current.ok() && *current) return Status::Ok();
-  std::vector<ClickHouseClient*> shards;
-  for (auto& shard : shards_) shards.push_back(shard.get());
-  if (shards.empty()) shards.push_back(main_.get());
+  const std::vector<ClickHouseClient*> shards = Writers();
   // The database first, through a client that names none (the warehouse's
   // clients name it in every request).
   const auto run_anywhere = [&](ClickHouseClient* client, const std::string& sql) -> Status {
@@ -197,9 +197,7 @@ Status ChWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::string
                         key ? std::optional<std::string>(std::to_string(key)) : std::nullopt})
         .status();
   };
-  std::vector<ClickHouseClient*> shards;
-  for (auto& shard : shards_) shards.push_back(shard.get());
-  if (shards.empty()) shards.push_back(main_.get());
+  const std::vector<ClickHouseClient*> shards = Writers();
   const auto on = [](ClickHouseClient* client, const std::string& sql) { return client->Run(sql).status(); };
 
   std::vector<const ColumnSpec*> added;

@@ -76,6 +76,8 @@ class ChWarehouse final : public Warehouse {
   ChWarehouse(ChOptions options, std::unique_ptr<ClickHouseClient> main,
               std::vector<std::unique_ptr<ClickHouseClient>> shards, BookkeepingStore bookkeeping);
   ChContext Context();
+  // Where the rows are written: every shard, or the one server.
+  std::vector<ClickHouseClient*> Writers();
   Result<bool> SchemaIsCurrent(const Catalog& catalog);
   Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
 
