@@ -52,6 +52,17 @@ Result<std::vector<std::string>> PgDb::QueryTexts(std::string_view sql) {
   return out;
 }
 
+Result<std::vector<std::vector<std::string>>> PgDb::QueryRows(std::string_view sql) {
+  const std::string text(sql);
+  auto r = Wrap(PQexec(conn_, text.c_str()));
+  if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return Error(text, r.get());
+  std::vector<std::vector<std::string>> out(static_cast<size_t>(PQntuples(r.get())));
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    for (int j = 0; j < PQnfields(r.get()); ++j)
+      out[static_cast<size_t>(i)].push_back(PQgetisnull(r.get(), i, j) ? "NULL" : PQgetvalue(r.get(), i, j));
+  return out;
+}
+
 Result<int64_t> PgDb::QueryInt(std::string_view sql) {
   ASSIGN_OR_RETURN(std::vector<std::string> rows, QueryTexts(sql));
   if (rows.empty()) return Status::NotFound(fmt::format("no row from: {:.200}", sql));

@@ -31,6 +31,8 @@ class PgDb {
   Result<int64_t> QueryInt(std::string_view sql);
   // The first column of every row of `sql`, as text (NULL as "NULL").
   Result<std::vector<std::string>> QueryTexts(std::string_view sql);
+  // Every row of `sql`, each field as text (NULL as "NULL").
+  Result<std::vector<std::vector<std::string>>> QueryRows(std::string_view sql);
 
   // COPY … FROM STDIN: Begin, any number of Puts (raw bytes in the COPY's
   // format), then End, which reports the server's verdict.

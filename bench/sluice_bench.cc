@@ -1,10 +1,12 @@
 // sluice_bench: sluice's load + merge against the seed's plain-SQL way on
 // SQLite, the merge against SQLite's own ceiling for its writes, and the
-// same on PostgreSQL: sluice's postgres backend against the seed's MERGE,
-// and sluice's RabbitMQ source against a plain consumer on the same broker.
+// same on PostgreSQL: sluice's postgres backend against the seed's MERGE;
+// sluice's clickhouse backend beside both, and an analytical query on all
+// three; sluice's RabbitMQ source against a plain consumer on the same broker.
 //
 //   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
-//                [--no-pg | --pg-only] [--no-amqp | --amqp-only] [--no-models | --models-only]
+//                [--no-pg | --pg-only] [--no-ch | --ch-only] [--query-rows R]
+//                [--no-amqp | --amqp-only] [--no-models | --models-only]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -15,17 +17,24 @@
 //   4. SQLite's ceiling: a bare loop of upserts of already-cast rows;
 //   5. PostgreSQL (unless --no-pg; pg_bench.h): sluice load and merge, then
 //      the seed's COPY and MERGE in SQL, on one throwaway server;
-//   6. AMQP (unless --no-amqp; amqp_bench.h): N protobuf messages of the
+//   6. ClickHouse (unless --no-ch, or no clickhouse-server here; ch_bench.h):
+//      sluice load and merge on a throwaway server, the final table compared
+//      with SQLite's; then "sum of amount by tenant and day" over
+//      --query-rows rows made in each database, on ClickHouse, SQLite and
+//      (unless --no-pg) PostgreSQL (query_bench.h);
+//   7. AMQP (unless --no-amqp; amqp_bench.h): N protobuf messages of the
 //      factory example published persistent with confirms, consumed by a
 //      plain rabbitmq-c consumer and by `sluice serve` until all merged, in
 //      --amqp-rounds rounds (3) whose median ratio is the goal's figure;
-//   7. models (unless --no-models; models_bench.h): `sluice models compile`
+//   8. models (unless --no-models; models_bench.h): `sluice models compile`
 //      of a 1 000-model project; a full build and an incremental run of
 //      marts over N orders on SQLite and (unless --no-pg) PostgreSQL; the
 //      freshness of a model `sluice serve` rebuilds on merge.
 // Exit status: 0 when every phase ran and the final tables agree (goals met
-// or not: the report says PASS/MISS), 1 otherwise. --amqp-only runs only
-// part 6 (no Accounting events), --models-only only part 7.
+// or not: the report says PASS/MISS), 1 otherwise. --pg-only runs parts 1
+// and 5, --ch-only parts 1, 2 and 6, --amqp-only only part 7 (no Accounting
+// events), --models-only only part 8. Part numbers in the report count only
+// the parts that run.
 #include <malloc.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -43,6 +52,8 @@
 #include "amqp_bench.h"
 #include "bench_db.h"
 #include "base/text.h"
+#include "ch_bench.h"
+#include "ch_node.h"
 #include "child_run.h"
 #include "config/config.h"
 #include "event_generator.h"
@@ -69,11 +80,18 @@ constexpr double kLoadMergeSpeedupGoal = 3.0;  // × faster than the SQL baselin
 constexpr double kCeilingFractionGoal = 0.70;  // of SQLite's upsert ceiling
 constexpr int64_t kRssGoalKib = 256 * 1024;    // per sluice child
 constexpr double kPgMergeSpeedupGoal = 2.0;    // × faster than the SQL baseline's MERGE on PostgreSQL
+constexpr double kChMergeSpeedupGoal = 2.0;    // sluice's merge on ClickHouse × faster than on PostgreSQL
+constexpr double kChQuerySpeedupGoal = 5.0;    // the analytical query on ClickHouse × faster than on PostgreSQL
 // Peak disk use per event: NDJSON, landing copy, three databases and a WAL
 // (1M events measured at about 5 GB), with some margin; PostgreSQL adds a
 // second landing copy, two staging tables, two final tables and its WAL.
 constexpr int64_t kBytesPerEventOnDisk = 6000;
 constexpr int64_t kPgBytesPerEventOnDisk = 6000;
+// ClickHouse: sluice's landing copy and bookkeeping, compressed staging and
+// final parts. The analytical query's rows: one database at a time, at most
+// PostgreSQL's table (about 65 bytes a row) and its WAL.
+constexpr int64_t kChBytesPerEventOnDisk = 2000;
+constexpr int64_t kQueryBytesPerRow = 150;
 // The AMQP part: the broker's two queues (one at a time), sluice's landing
 // copy and warehouse of one round (1M measured at about 0.5 GB at the peak;
 // a good round's are removed before the next unless --keep).
@@ -93,6 +111,9 @@ struct Options {
   bool print_pg_sql = false;
   bool pg = true;
   bool pg_only = false;  // phases 1 and 5 only
+  bool ch = true;
+  bool ch_only = false;  // phases 1, 2 and the ClickHouse part only
+  int64_t query_rows = 10'000'000;  // the analytical query's rows on each backend
   bool amqp = true;
   bool amqp_only = false;  // the AMQP part only
   int amqp_prefetch = 500;  // both AMQP consumers' prefetch (the source's default)
@@ -168,7 +189,7 @@ Result<ChildRun> RunSluice(const Options& o, const fs::path& sluice_dir, const f
   return RunChildChecked(argv, sluice_dir.string(), log.string(), "sluice " + args[0]);
 }
 
-int Run(const Options& o) {
+int Run(Options o) {
   // The work folder: everything the benchmark writes lives under it.
   fs::path work;
   const bool own_dir = o.work_dir.empty();
@@ -190,8 +211,8 @@ int Run(const Options& o) {
   }
   const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
                  ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg",
-                 amqp_dir = work / "amqp", models_dir = work / "models";
-  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir, models_dir}) {
+                 ch_dir = work / "ch", amqp_dir = work / "amqp", models_dir = work / "models";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, ch_dir, amqp_dir, models_dir}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) {
@@ -207,7 +228,8 @@ int Run(const Options& o) {
     std::error_code ec;
     if (own_dir) fs::remove_all(work, ec);
     else
-      for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, amqp_dir, models_dir})
+      for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, ch_dir, amqp_dir,
+                            models_dir})
         fs::remove_all(d, ec);
   };
   const auto fail = [&](const Status& st) {
@@ -223,15 +245,22 @@ int Run(const Options& o) {
   else
     Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
   Say(fmt::format("work folder {}", work.string()));
+  if (o.ch && !o.amqp_only && !o.models_only && FindClickHouseServer().empty()) {
+    Say("NOTE: the ClickHouse part is skipped: no ClickHouse server here (clickhouse-server on PATH or in /usr/sbin, "
+        "clickhouse, or $CLICKHOUSE_SERVER; scripts/install-deps.sh installs it)");
+    o.ch = false;
+  }
   struct statvfs vfs {};
   if (::statvfs(work.c_str(), &vfs) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
     const int64_t per_event = o.amqp_only     ? kAmqpBytesPerMessageOnDisk
                               : o.models_only ? kModelsBytesPerOrderOnDisk
                                               : kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0) +
+                                                    (o.ch ? kChBytesPerEventOnDisk : 0) +
                                                     (o.amqp && !o.pg_only ? kAmqpBytesPerMessageOnDisk : 0) +
                                                     (o.models ? kModelsBytesPerOrderOnDisk : 0);
-    const uint64_t need = static_cast<uint64_t>(o.events) * static_cast<uint64_t>(per_event);
+    const uint64_t need = static_cast<uint64_t>(o.events) * static_cast<uint64_t>(per_event) +
+                          (o.ch ? static_cast<uint64_t>(o.query_rows * kQueryBytesPerRow) : 0);
     if (free_bytes < need)
       Say(fmt::format("WARNING: {} free there; this run needs about {}", Gb(free_bytes), Gb(need)));
   }
@@ -345,7 +374,9 @@ int Run(const Options& o) {
     std::error_code ec;
     fs::permissions(work, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add, ec);
   }
-  const int phases = o.pg_only ? 2 : (o.pg ? 5 : 4) + (o.amqp ? 1 : 0) + (o.models ? 1 : 0);
+  const int phases = o.pg_only   ? 2
+                     : o.ch_only ? 3
+                                 : (o.pg ? 5 : 4) + (o.ch ? 1 : 0) + (o.amqp ? 1 : 0) + (o.models ? 1 : 0);
 
   // 1. The events.
   Say(fmt::format("\n[1/{}] generating events", phases));
@@ -374,6 +405,51 @@ int Run(const Options& o) {
     in.files = g.files;
     in.keep = o.keep;
     return RunPgBench(in, *event);
+  };
+  // 6. ClickHouse: sluice's backend, compared with sluice's SQLite table;
+  // the analytical query on every backend.
+  const auto run_ch = [&](int phase) -> Result<ChBenchResult> {
+    Say(fmt::format("\n[{}/{}] ClickHouse: sluice load and merge (child processes) on one throwaway server, the "
+                    "final table compared with SQLite's; then sum(amount) by tenant and day over {} rows made in "
+                    "ClickHouse, SQLite{}",
+                    phase, phases, o.query_rows, o.pg ? " and PostgreSQL" : ""));
+    ::malloc_trim(0);
+    ChBenchInput in;
+    in.sluice = o.sluice;
+    in.example_config = o.config;
+    in.node_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/clickhouse-node.sh";
+    in.cluster_script = std::string(SLUICE_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+    in.dir = ch_dir;
+    in.logs_dir = logs_dir;
+    in.files = g.files;
+    in.sqlite_warehouse = SqliteWarehouse::PathIn(config->data_dir);
+    in.query_rows = o.query_rows;
+    in.pg = o.pg;
+    in.keep = o.keep;
+    return RunChBench(in, *event);
+  };
+  const auto say_ch_goals = [&](const ChBenchResult& c, std::optional<double> pg_merge_seconds) {
+    if (pg_merge_seconds) {
+      const double ratio = ChMergeSpeedup(c, *pg_merge_seconds);
+      Say(fmt::format("{}  merge on ClickHouse {:.2f}x faster than on PostgreSQL ({:.2f} s against {:.2f} s; goal "
+                      ">= {:.0f}x)",
+                      Verdict(ratio >= kChMergeSpeedupGoal), ratio, c.merge.wall_seconds, *pg_merge_seconds,
+                      kChMergeSpeedupGoal));
+    } else {
+      Say(fmt::format("----  merge on ClickHouse against PostgreSQL: not measured, sluice's PostgreSQL part did not "
+                      "run (goal >= {:.0f}x)",
+                      kChMergeSpeedupGoal));
+    }
+    if (c.query.pg.ran && c.query.ch.ran) {
+      const double ratio = ChQuerySpeedup(c);
+      Say(fmt::format("{}  analytical query on ClickHouse {:.1f}x faster than on PostgreSQL ({:.3f} s against {:.3f} "
+                      "s, {} rows, best of {}; goal >= {:.0f}x)",
+                      Verdict(ratio >= kChQuerySpeedupGoal), ratio, c.query.ch.best(), c.query.pg.best(),
+                      c.query.rows, kQueryRuns, kChQuerySpeedupGoal));
+    } else {
+      Say(fmt::format("----  analytical query on ClickHouse against PostgreSQL: not measured{} (goal >= {:.0f}x)",
+                      o.pg ? "" : " (--no-pg)", kChQuerySpeedupGoal));
+    }
   };
   if (o.pg_only) {
     auto pg = run_pg();
@@ -435,6 +511,39 @@ int Run(const Options& o) {
   const uint64_t sluice_bytes = TreeBytes(sluice_dir / "data");
   Say(fmt::format("  final rows {}; data folder {} (landing + warehouse)", sluice_rows, Gb(sluice_bytes)));
 
+  if (o.ch_only) {
+    auto ch = run_ch(3);
+    if (!ch.ok()) return fail(ch.status());
+    const int64_t peak_rss = std::max({load->max_rss_kib, merge->max_rss_kib, ch->load_child.max_rss_kib,
+                                       ch->merge_child.max_rss_kib});
+    const double busiest = std::max({load->other_cores, merge->other_cores, ch->load.other_cores,
+                                     ch->merge.other_cores});
+    const bool agree = ch->correct() && sluice_rows == g.distinct_keys;
+    Say("\n================================ summary ================================");
+    Say(fmt::format("events {}   entries {}   final rows {}   NDJSON {}   (--ch-only: the SQL baseline, the ceiling "
+                    "and PostgreSQL's load and merge did not run)",
+                    g.events, g.entries, sluice_rows, Gb(g.bytes)));
+    SayChSummary(*ch, g.events, {load->wall_seconds, merge->wall_seconds, std::nullopt, std::nullopt});
+    Say("-------------------------------- goals ----------------------------------");
+    say_ch_goals(*ch, std::nullopt);
+    Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
+                    Mib(peak_rss), Mib(kRssGoalKib)));
+    Say("=========================================================================");
+    if (busiest >= 0.25)
+      Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
+                      "the figures above are noisier than usual.",
+                      busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    if (!agree) {
+      Say(fmt::format("!!!!! ClickHouse's final table or the analytical query's results differ, or sluice has {} "
+                      "rows where the generator made {} keys: see above",
+                      sluice_rows, g.distinct_keys));
+      Say(fmt::format("work files kept for inspection in {}", work.string()));
+      return 1;
+    }
+    cleanup();
+    return 0;
+  }
+
   // 3. The seed's way on SQLite.
   Say(fmt::format("\n[3/{}] SQL baseline (in-process SQLite: stg(payload), then one INSERT … SELECT … ON CONFLICT)",
                   phases));
@@ -486,7 +595,15 @@ int Run(const Options& o) {
     pg = std::move(*result);
   }
 
-  // 6. AMQP (run_amqp above).
+  // 6. ClickHouse (run_ch above).
+  std::optional<ChBenchResult> ch;
+  if (o.ch) {
+    auto result = run_ch(o.pg ? 6 : 5);
+    if (!result.ok()) return fail(result.status());
+    ch = std::move(*result);
+  }
+
+  // 7. AMQP (run_amqp above).
   std::optional<AmqpBenchResult> amqp;
   if (o.amqp) {
     auto result = run_amqp(phases - (o.models ? 1 : 0), phases);
@@ -494,7 +611,7 @@ int Run(const Options& o) {
     amqp = std::move(*result);
   }
 
-  // 7. models (run_models above).
+  // 8. models (run_models above).
   std::optional<ModelsBenchResult> models;
   if (o.models) {
     auto result = run_models(phases, phases);
@@ -520,6 +637,11 @@ int Run(const Options& o) {
                         pg->baseline.merge.other_cores});
   }
   const bool pg_agree = !pg || (pg->same.identical() && pg->sluice_rows == sluice_rows);
+  if (ch) {
+    peak_rss = std::max({peak_rss, ch->load_child.max_rss_kib, ch->merge_child.max_rss_kib});
+    busiest = std::max({busiest, ch->load.other_cores, ch->merge.other_cores});
+  }
+  const bool ch_agree = !ch || (ch->correct() && ch->sluice_rows == sluice_rows);
   if (amqp) busiest = std::max(busiest, amqp->busiest_other_cores());
   const bool amqp_correct = !amqp || amqp->correct();
 
@@ -550,6 +672,11 @@ int Run(const Options& o) {
                   ceiling.final_rows, rows_agree ? " (sluice's and the baseline's tables identical)"
                                                  : "   <<<<< MISMATCH"));
   if (pg) SayPgSummary(*pg, g.events);
+  if (ch)
+    SayChSummary(*ch, g.events,
+                 {load->wall_seconds, merge->wall_seconds,
+                  pg ? std::optional<double>(pg->load.wall_seconds) : std::nullopt,
+                  pg ? std::optional<double>(pg->merge.wall_seconds) : std::nullopt});
   if (amqp) SayAmqpSummary(*amqp);
   if (models) SayModelsSummary(*models);
   Say("-------------------------------- goals ----------------------------------");
@@ -561,6 +688,7 @@ int Run(const Options& o) {
     Say(fmt::format("{}  PostgreSQL merge {:.2f}x faster than the SQL baseline's MERGE on the same server "
                     "(goal >= {:.0f}x)",
                     Verdict(PgMergeSpeedup(*pg) >= kPgMergeSpeedupGoal), PgMergeSpeedup(*pg), kPgMergeSpeedupGoal));
+  if (ch) say_ch_goals(*ch, pg ? std::optional<double>(pg->merge.wall_seconds) : std::nullopt);
   Say(fmt::format("{}  peak RSS of every sluice child {} (goal < {})", Verdict(peak_rss < kRssGoalKib),
                   Mib(peak_rss), Mib(kRssGoalKib)));
   if (amqp) say_amqp_goal(*amqp);
@@ -573,8 +701,10 @@ int Run(const Options& o) {
   if (!amqp_correct) Say("!!!!! AMQP checks failed: see the AMQP part above");
   if (models) say_models_note(*models);
   const bool models_correct = !models || models->correct();
-  if (!rows_agree || !pg_agree || !amqp_correct || !models_correct) {
+  if (!rows_agree || !pg_agree || !ch_agree || !amqp_correct || !models_correct) {
     if (!rows_agree || !pg_agree) Say("!!!!! the final tables differ: see the warning above");
+    if (!ch_agree)
+      Say("!!!!! ClickHouse's final table or the analytical query's results differ: see the ClickHouse part");
     Say(fmt::format("work files kept for inspection in {}", work.string()));
     return 1;
   }
@@ -603,6 +733,16 @@ int main(int argc, char** argv) {
                "run the PostgreSQL part, on a throwaway cluster from scripts/pg-cluster.sh (default: on)");
   app.add_flag("--pg-only", o.pg_only,
                "generate the events, then run only the PostgreSQL part (no SQLite phases; for quicker iterations)");
+  app.add_flag("--ch,!--no-ch", o.ch,
+               "run the ClickHouse part, on a throwaway server from scripts/clickhouse-node.sh: sluice load and merge, "
+               "and the analytical query on every backend (default: on; skipped with a note when no clickhouse-server "
+               "is installed)");
+  app.add_flag("--ch-only", o.ch_only,
+               "generate the events, then run only sluice on SQLite (the reference table) and the ClickHouse part "
+               "(the analytical query on PostgreSQL too, unless --no-pg)");
+  app.add_option("--query-rows", o.query_rows,
+                 "rows the analytical query of the ClickHouse part reads on each backend (made in each database)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_flag("--amqp,!--no-amqp", o.amqp,
                "run the AMQP part: a throwaway RabbitMQ broker from scripts/rabbitmq-node.sh, a plain consumer "
                "against sluice serve (default: on)");
@@ -653,7 +793,22 @@ int main(int argc, char** argv) {
     std::cerr << "error: --models-only excludes --pg-only and --amqp-only\n";
     return 2;
   }
+  if (o.ch_only && !o.ch) {
+    std::cerr << "error: --ch-only and --no-ch leave nothing to run\n";
+    return 2;
+  }
+  if (o.ch_only && (o.pg_only || o.amqp_only || o.models_only)) {
+    std::cerr << "error: --ch-only excludes --pg-only, --amqp-only and --models-only\n";
+    return 2;
+  }
+  if (o.ch_only && sluice::bench::FindClickHouseServer().empty()) {
+    std::cerr << "error: --ch-only: no ClickHouse server here (clickhouse-server on PATH or in /usr/sbin, clickhouse, "
+                 "or $CLICKHOUSE_SERVER; scripts/install-deps.sh installs it)\n";
+    return 1;
+  }
   if (o.pg_only) o.amqp = false;  // only PostgreSQL
+  if (o.pg_only || o.amqp_only || o.models_only) o.ch = false;
+  if (o.ch_only) o.amqp = o.models = false;
   if (o.pg_only || o.amqp_only) o.models = false;
   o.config = std::filesystem::absolute(o.config).string();
   if (o.print_sql || o.print_pg_sql) {
