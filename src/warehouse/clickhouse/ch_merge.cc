@@ -67,11 +67,16 @@ class ChMerge final : public SqlMergeTransaction {
   Status ReadStaging(int64_t after_seq, size_t limit,
                      const std::function<void(int64_t, std::string_view)>& row) override {
     if (after_seq >= committed_) return Status::Ok();
-    // Rows past the committed seq are a dead load's; a block sent twice is read once.
+    // Committed seqs are contiguous (a load takes the ones after the last
+    // committed), so the next `limit` rows lie in (after_seq, after_seq +
+    // limit]: a bounded range, not a sort of the whole backlog. Rows past
+    // the committed seq are a dead load's; a block sent twice is read once.
+    const int64_t last = static_cast<int64_t>(std::min<uint64_t>(
+        static_cast<uint64_t>(committed_), static_cast<uint64_t>(after_seq) + std::min<uint64_t>(limit, 1u << 30)));
     ASSIGN_OR_RETURN(std::string out,
                      Read(fmt::format("SELECT seq, payload FROM {} WHERE seq > {} AND seq <= {} ORDER BY seq "
-                                      "LIMIT 1 BY seq LIMIT {}",
-                                      Staging(), after_seq, committed_, limit)));
+                                      "LIMIT 1 BY seq",
+                                      Staging(), after_seq, last)));
     auto rows = ParseTsv(out);
     if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable rows from {}", event_.staging_table()));
     for (const auto& r : *rows) {
@@ -190,13 +195,14 @@ class ChMerge final : public SqlMergeTransaction {
       AppendTsvField(id, &rows);
       rows += '\n';
     }
-    // The rows as this run sees them: without what it deleted.
+    // The rows as this run sees them (without what it deleted): each key's
+    // newest write, by aggregation as in StoredVersions.
     std::vector<std::string> key_columns;
-    for (const auto& k : event_.key) key_columns.push_back(ChIdent(k));
+    for (const auto& k : ChDialect::StorageKey(event_)) key_columns.push_back(ChIdent(k));
     const std::string sql = fmt::format(
-        "SELECT {0}, {1} FROM {2} FINAL WHERE {0} IN sluice_ids AND {3} = 0 AND {4} > {5} FORMAT TabSeparated",
-        ChIdent(kEventIdColumn), key_columns.empty() ? "''" : Join(key_columns, ", "), Rows(), kChDeletedColumn,
-        kChVersionColumn, deleted_through_);
+        "SELECT argMax({0}, {3}), {1} FROM {2} WHERE {0} IN sluice_ids GROUP BY {1} HAVING argMax({4}, {3}) = 0 "
+        "AND max({3}) > {5} FORMAT TabSeparated",
+        ChIdent(kEventIdColumn), Join(key_columns, ", "), Rows(), kChVersionColumn, kChDeletedColumn, deleted_through_);
     std::string out;
     RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
       ASSIGN_OR_RETURN(out, context_.main->RunWith(sql, "sluice_ids", "id String", rows));
@@ -322,10 +328,16 @@ class ChMerge final : public SqlMergeTransaction {
       structure.push_back(fmt::format("{} {}", ChIdent(column.name), context_.dialect->TypeName(column.type)));
     }
     const std::string key_list = key_columns.size() == 1 ? key_columns[0] : "(" + Join(key_columns, ", ") + ")";
-    const std::string version = event_.append_only() ? "NULL" : ChIdent(event_.version);
+    // The newest write of each key, by aggregation rather than FINAL: 18.16
+    // reads the whole table for FINAL, while the key's index narrows this.
+    // A NULL version is told by isNull (aggregates skip NULL arguments).
+    const std::string version = event_.append_only() ? "''" : fmt::format("toString({})", ChIdent(event_.version));
+    const std::string null_version = event_.append_only() ? "1" : fmt::format("isNull({})", ChIdent(event_.version));
     const std::string sql = fmt::format(
-        "SELECT {}, {} FROM {} FINAL WHERE {} IN sluice_keys AND {} = 0 AND {} > {} FORMAT TabSeparated",
-        Join(key_columns, ", "), version, Rows(), key_list, kChDeletedColumn, kChVersionColumn, deleted_through_);
+        "SELECT {0}, argMax(ifNull({1}, ''), {2}), argMax({3}, {2}) FROM {4} WHERE {5} IN sluice_keys GROUP BY {0} "
+        "HAVING argMax({6}, {2}) = 0 AND max({2}) > {7} FORMAT TabSeparated",
+        Join(key_columns, ", "), version, kChVersionColumn, null_version, Rows(), key_list, kChDeletedColumn,
+        deleted_through_);
     std::string out;
     RETURN_IF_ERROR(ChRetry(context_, [&]() -> Status {
       ASSIGN_OR_RETURN(out, context_.main->RunWith(sql, "sluice_keys", Join(structure, ", "), keys));
@@ -340,7 +352,8 @@ class ChMerge final : public SqlMergeTransaction {
         if (k) key += kKeySeparator;
         key += Normalised(event_.columns[static_cast<size_t>(keys_[k])].type, r[k].value_or(""));
       }
-      stored[key] = std::move(r[keys_.size()]);
+      // nullopt: the stored version is NULL (or the type has none).
+      stored[key] = r[keys_.size() + 1] == "1" ? std::nullopt : std::move(r[keys_.size()]);
     }
     return stored;
   }
