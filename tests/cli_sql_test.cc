@@ -40,9 +40,11 @@ TEST(SqlCli, CsvHasAHeaderQuotesPerRfc4180EndsLinesWithCrlfAndTellsNullFromEmpty
             "\"a,b\",\"say \"\"hi\"\"\",\"\",,42,2.5,\"line1\nline2\",plain,5.0,-7\r\n");
 }
 
+// The UNION ALLs are ordered: ClickHouse runs their parts in parallel.
 TEST(SqlCli, CsvQuotesColumnNamesThatNeedIt) {
   Workspace ws;
-  const RunResult r = ws.Sluice({"sql", "-f", "csv", "SELECT 1 AS \"a,b\", 2 AS \"q\"\"x\" UNION ALL SELECT 3, 4"});
+  const RunResult r = ws.Sluice({"sql", "-f", "csv", "SELECT * FROM (SELECT 1 AS \"a,b\", 2 AS \"q\"\"x\" UNION ALL SELECT 3, 4) AS t "
+                                                 "ORDER BY \"a,b\""});
   ASSERT_RUN_OK(r);
   EXPECT_EQ(r.out, "\"a,b\",\"q\"\"x\"\r\n1,2\r\n3,4\r\n");
 }
@@ -77,7 +79,7 @@ TEST(SqlCli, JsonOfNoRowsIsAnEmptyArrayAndNdjsonIsOneObjectPerLine) {
   const RunResult empty = ws.Sluice({"sql", "--format", "json", "SELECT 1 AS a WHERE 1 = 0"});
   ASSERT_RUN_OK(empty);
   EXPECT_EQ(empty.out, "[]\n");
-  const RunResult lines = ws.Sluice({"sql", "--format", "ndjson", "SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, NULL"});
+  const RunResult lines = ws.Sluice({"sql", "--format", "ndjson", "SELECT * FROM (SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, NULL) AS t ORDER BY a"});
   ASSERT_RUN_OK(lines);
   EXPECT_EQ(lines.out, "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":null}\n");
 }
@@ -97,7 +99,7 @@ TEST(SqlCli, JsonStaysValidForRealsOutsideJsonNumbers) {
 
 TEST(SqlCli, TableFormatShowsNullAndCountsRows) {
   Workspace ws;
-  const RunResult r = ws.Sluice({"sql", "SELECT 1 AS a, NULL AS b UNION ALL SELECT 22, 'x'"});
+  const RunResult r = ws.Sluice({"sql", "SELECT * FROM (SELECT 1 AS a, NULL AS b UNION ALL SELECT 22, 'x') AS t ORDER BY a"});
   ASSERT_RUN_OK(r);
   EXPECT_EQ(r.out, " a  | b\n----+------\n 1  | NULL\n 22 | x\n(2 rows)\n");
 }
