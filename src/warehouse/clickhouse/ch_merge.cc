@@ -2,6 +2,7 @@
 // key's winner against the stored version, and writes only winners.
 #include <charconv>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -17,6 +18,9 @@ namespace sluice {
 namespace {
 
 constexpr char kKeySeparator = '\x1f';
+// Queued upserts are written once this many rows or bytes wait.
+constexpr size_t kQueuedRows = 100'000;
+constexpr size_t kQueuedBytes = 64 << 20;
 
 std::string KeyText(const Value& v, const std::string& arena) {
   switch (v.kind) {
@@ -66,71 +70,65 @@ class ChMerge final : public SqlMergeTransaction {
 
   Status ReadStaging(int64_t after_seq, size_t limit,
                      const std::function<void(int64_t, std::string_view)>& row) override {
-    if (after_seq >= committed_) return Status::Ok();
     // Committed seqs are contiguous (a load takes the ones after the last
-    // committed), so the next `limit` rows lie in (after_seq, after_seq +
-    // limit]: a bounded range, not a sort of the whole backlog. Rows past
-    // the committed seq are a dead load's; a block sent twice is read once.
-    const int64_t last = static_cast<int64_t>(std::min<uint64_t>(
-        static_cast<uint64_t>(committed_), static_cast<uint64_t>(after_seq) + std::min<uint64_t>(limit, 1u << 30)));
-    ASSIGN_OR_RETURN(std::string out,
-                     Read(fmt::format("SELECT seq, payload FROM {} WHERE seq > {} AND seq <= {} ORDER BY seq "
-                                      "LIMIT 1 BY seq",
-                                      Staging(), after_seq, last)));
-    auto rows = ParseTsv(out);
-    if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable rows from {}", event_.staging_table()));
-    for (const auto& r : *rows) {
-      if (r.size() != 2 || !r[0] || !r[1]) return Status::Corruption("ClickHouse: a staging row without seq or payload");
-      row(std::stoll(*r[0]), *r[1]);
+    // committed), so the next rows lie in a bounded window after after_seq,
+    // not in a sort of the whole backlog; where retention left a gap, the
+    // next window starts at the next seq there is. Rows past the committed
+    // seq are a dead load's; a block sent twice is read once.
+    size_t read = 0;
+    int64_t from = after_seq;
+    while (read < limit && from < committed_) {
+      const int64_t last = static_cast<int64_t>(std::min<uint64_t>(
+          static_cast<uint64_t>(committed_), static_cast<uint64_t>(from) + std::min<uint64_t>(limit - read, 1u << 30)));
+      ASSIGN_OR_RETURN(std::string out, Read(fmt::format("SELECT seq, payload FROM {} WHERE seq > {} AND seq <= {} "
+                                                         "ORDER BY seq LIMIT 1 BY seq",
+                                                         Staging(), from, last)));
+      auto rows = ParseTsv(out);
+      if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable rows from {}", event_.staging_table()));
+      for (const auto& r : *rows) {
+        if (r.size() != 2 || !r[0] || !r[1]) return Status::Corruption("ClickHouse: a staging row without seq or payload");
+        row(std::stoll(*r[0]), *r[1]);
+      }
+      read += rows->size();
+      from = last;
+      if (read < limit && from < committed_) {
+        ASSIGN_OR_RETURN(std::optional<int64_t> next, Seq(fmt::format("seq > {} ORDER BY seq LIMIT 1", from)));
+        if (!next) break;
+        from = *next - 1;
+      }
     }
     return Status::Ok();
   }
 
+  // Rows are queued and written in large blocks (ClickHouse's parts are
+  // cheapest large, and one look-up of stored versions serves a block):
+  // counted when they are applied, at Flush or Commit or once enough wait.
   Result<UpsertCounts> Upsert(const RowBatch& batch) override {
-    UpsertCounts counts;
-    if (batch.empty()) return counts;
-    const std::string& arena = batch.arena();
-    std::vector<std::string> keys(batch.rows());
+    if (batch.empty()) return UpsertCounts{};
+    if (!pending_) pending_ = std::make_unique<RowBatch>(batch.width());
     for (size_t r = 0; r < batch.rows(); ++r) {
       const Value* row = batch.row(r);
+      std::string key;
       for (size_t k = 0; k < keys_.size(); ++k) {
-        if (k) keys[r] += kKeySeparator;
-        keys[r] += KeyText(row[keys_[k]], arena);
+        if (k) key += kKeySeparator;
+        key += KeyText(row[keys_[k]], batch.arena());
       }
+      // Copy the row, its text into the queue's arena.
+      std::vector<Value> copy(row, row + batch.width());
+      for (size_t c = 0; c < copy.size(); ++c)
+        if (row[c].kind == Value::Kind::kText) copy[c] = Value::Text(row[c].text(batch.arena()), &pending_->arena());
+      pending_->AddRow(copy.data());
+      auto [it, fresh] = candidates_.try_emplace(key);
+      if (fresh) candidate_keys_.push_back(key);
+      it->second.push_back(pending_->rows() - 1);
     }
-    std::vector<bool> wins(batch.rows(), true);
-    if (!event_.key.empty()) {
-      ASSIGN_OR_RETURN(auto stored, StoredVersions(batch));
-      for (size_t r = 0; r < batch.rows(); ++r) {
-        const auto found = deleted_keys_.count(keys[r]) ? stored.end() : stored.find(keys[r]);
-        if (found == stored.end()) {
-          ++counts.inserted;
-          continue;
-        }
-        wins[r] = !event_.append_only() && found->second && Newer(batch.row(r)[version_index_], *found->second, arena);
-        if (wins[r]) ++counts.updated;
-        else ++counts.stale;
-      }
-    } else {
-      counts.inserted = static_cast<int64_t>(batch.rows());
-    }
-    std::vector<std::string> blocks(context_.shards.size());
-    for (size_t r = 0; r < batch.rows(); ++r) {
-      if (!wins[r]) continue;
-      if (!deleted_keys_.empty()) deleted_keys_.erase(keys[r]);
-      const uint64_t shard = ShardHash(event_.key.empty() ? std::to_string(next_row_) : keys[r]);
-      std::string& out = blocks[shard % blocks.size()];
-      const Value* row = batch.row(r);
-      for (size_t c = 0; c < batch.width(); ++c) {
-        AppendValue(row[c], event_.columns[c].type, arena, &out);
-        out += '\t';
-      }
-      if (event_.key.empty()) out += std::to_string(next_row_++) + '\t';
-      out += fmt::format("{}\t0\t{}\n", write_version_, shard);
-    }
-    ++write_version_;
-    RETURN_IF_ERROR(Write(insert_, blocks));
-    return counts;
+    if (pending_->rows() >= kQueuedRows || pending_->arena().size() >= kQueuedBytes) RETURN_IF_ERROR(WriteQueued());
+    return TakeApplied();
+  }
+
+  Result<UpsertCounts> Flush() override {
+    RETURN_IF_ERROR(WriteQueued());
+    return TakeApplied();
   }
 
   Status AddErrors(const std::vector<MergeError>& errors) override {
@@ -144,6 +142,8 @@ class ChMerge final : public SqlMergeTransaction {
   }
 
   Result<UpsertCounts> Commit(int64_t position) override {
+    RETURN_IF_ERROR(WriteQueued());
+    const UpsertCounts applied = TakeApplied();
     RETURN_IF_ERROR(ApplyDeletes());
     RETURN_IF_ERROR(Execute("UPDATE sluice_streams SET position = $1, merged_at = $2 WHERE staging_table = $3",
                             {std::to_string(position), FormatTimestamp(NowMicros()), event_.staging_table()})
@@ -152,7 +152,7 @@ class ChMerge final : public SqlMergeTransaction {
                             {std::to_string(next_row_), event_.name})
                         .status());
     RETURN_IF_ERROR(txn_->Commit());
-    return UpsertCounts{};  // counted in Upsert
+    return applied;
   }
 
   // --- What lives in ClickHouse; the rest is the bookkeeping store's (SqlMergeTransaction).
@@ -188,6 +188,7 @@ class ChMerge final : public SqlMergeTransaction {
   }
 
   Result<std::unordered_set<std::string>> DeliveredEventIds(const std::vector<std::string>& ids) override {
+    RETURN_IF_ERROR(WriteQueued());  // what was queued comes first
     std::unordered_set<std::string> delivered;
     if (ids.empty()) return delivered;
     std::string rows;
@@ -226,12 +227,14 @@ class ChMerge final : public SqlMergeTransaction {
   // since: readers see the old rows until then, never a table emptied for
   // a rebuild. The run's own reads already treat them as gone.
   Status DeleteKeys(const std::vector<KeyValues>& keys) override {
+    RETURN_IF_ERROR(WriteQueued());  // what was queued comes first
     if (event_.key.empty()) return Status::Ok();
     for (const auto& key : keys) deleted_keys_[Join(key, std::string(1, kKeySeparator))] = key;
     return Status::Ok();
   }
 
   Status DeleteAllRows() override {
+    RETURN_IF_ERROR(WriteQueued());  // what was queued comes first
     // Every row written before now is gone, unless the run writes its key again.
     deleted_through_ = write_version_++;
     deleted_keys_.clear();
@@ -300,6 +303,69 @@ class ChMerge final : public SqlMergeTransaction {
     return std::optional<int64_t>(std::stoll(out));
   }
 
+  // Decides the queued rows against the stored versions, as if each had
+  // been upserted in turn, and writes the winners in one block per shard.
+  Status WriteQueued() {
+    if (!pending_ || pending_->empty()) return Status::Ok();
+    const RowBatch& rows = *pending_;
+    const std::string& arena = rows.arena();
+    std::unordered_map<std::string, std::optional<std::string>> stored;
+    if (!event_.key.empty()) {
+      std::vector<size_t> firsts;
+      for (const auto& key : candidate_keys_) firsts.push_back(candidates_[key].front());
+      ASSIGN_OR_RETURN(stored, StoredVersions(rows, firsts));
+    }
+    std::vector<std::string> blocks(context_.shards.size());
+    const auto write = [&](size_t r, const std::string& key) {
+      const uint64_t shard = ShardHash(event_.key.empty() ? std::to_string(next_row_) : key);
+      std::string& out = blocks[shard % blocks.size()];
+      const Value* row = rows.row(r);
+      for (size_t c = 0; c < rows.width(); ++c) {
+        AppendValue(row[c], event_.columns[c].type, arena, &out);
+        out += '\t';
+      }
+      if (event_.key.empty()) out += std::to_string(next_row_++) + '\t';
+      out += fmt::format("{}\t0\t{}\n", write_version_, shard);
+    };
+    for (const auto& key : candidate_keys_) {
+      const std::vector<size_t>& tries = candidates_[key];
+      if (event_.key.empty()) {  // every row is kept
+        for (size_t r : tries) write(r, key);
+        applied_.inserted += static_cast<int64_t>(tries.size());
+        continue;
+      }
+      const auto found = deleted_keys_.count(key) ? stored.end() : stored.find(key);
+      const bool had = found != stored.end();
+      std::optional<size_t> winner;  // the queued row that stands, if any
+      for (size_t r : tries) {
+        const Value& version = rows.row(r)[version_index_ < 0 ? 0 : version_index_];
+        if (!had && !winner) {
+          ++applied_.inserted;
+          winner = r;
+        } else if (event_.append_only() || version.is_null()) {
+          ++applied_.stale;
+        } else if (winner ? (!rows.row(*winner)[version_index_].is_null() &&
+                             CompareValues(version, rows.row(*winner)[version_index_], arena) > 0)
+                          : (found->second && Newer(version, *found->second, arena))) {
+          ++applied_.updated;
+          winner = r;
+        } else {
+          ++applied_.stale;
+        }
+      }
+      if (!winner) continue;
+      deleted_keys_.erase(key);
+      write(*winner, key);
+    }
+    ++write_version_;
+    pending_.reset();
+    candidates_.clear();
+    candidate_keys_.clear();
+    return Write(insert_, blocks);
+  }
+
+  UpsertCounts TakeApplied() { return std::exchange(applied_, UpsertCounts{}); }
+
   Status Write(const std::string& insert, const std::vector<std::string>& blocks) {
     for (size_t s = 0; s < blocks.size(); ++s) {
       if (blocks[s].empty()) continue;
@@ -309,12 +375,13 @@ class ChMerge final : public SqlMergeTransaction {
     return Status::Ok();
   }
 
-  // The stored version of each of the batch's keys that has a live row
-  // (nullopt: a NULL version, or a type without versions). The keys go as
-  // external data: a long IN list costs seconds to parse.
-  Result<std::unordered_map<std::string, std::optional<std::string>>> StoredVersions(const RowBatch& batch) {
+  // The stored version of the keys of `batch`'s rows `which` that have a
+  // live row (nullopt: a NULL version, or a type without versions). The
+  // keys go as external data: a long IN list costs seconds to parse.
+  Result<std::unordered_map<std::string, std::optional<std::string>>> StoredVersions(const RowBatch& batch,
+                                                                                    const std::vector<size_t>& which) {
     std::string keys;
-    for (size_t r = 0; r < batch.rows(); ++r) {
+    for (size_t r : which) {
       for (size_t k = 0; k < keys_.size(); ++k) {
         if (k) keys += '\t';
         AppendTsvField(KeyText(batch.row(r)[keys_[k]], batch.arena()), &keys);
@@ -405,6 +472,12 @@ class ChMerge final : public SqlMergeTransaction {
   uint64_t write_version_ = 1;
   int64_t next_row_ = 0;
   std::string insert_, tombstone_insert_;
+  // Upserts not yet written: the rows, each key's rows in arrival order,
+  // the keys in first-arrival order, and the counts not yet reported.
+  std::unique_ptr<RowBatch> pending_;
+  std::unordered_map<std::string, std::vector<size_t>> candidates_;
+  std::vector<std::string> candidate_keys_;
+  UpsertCounts applied_;
   uint64_t deleted_through_ = 0;  // DeleteAllRows: rows of this version or older are gone (0: none)
   std::unordered_map<std::string, KeyValues> deleted_keys_;  // DeleteKeys not written since, by joined key
 };
