@@ -19,7 +19,7 @@ namespace {
 
 constexpr char kKeySeparator = '\x1f';
 // Queued upserts are written once this many rows or bytes wait.
-constexpr size_t kQueuedRows = 100'000;
+constexpr size_t kQueuedRows = 50'000;
 constexpr size_t kQueuedBytes = 64 << 20;
 
 std::string KeyText(const Value& v, const std::string& arena) {
