@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <simdjson.h>
+#include <sqlite3.h>
+
+#include <filesystem>
 
 #include "cli_harness.h"
 #include "test_warehouse.h"
+#include "testing/files.h"
 
 namespace sluice::testing {
 namespace {
@@ -157,6 +161,66 @@ TEST(SqlCli, StatementsThatWriteAreRefusedWithoutWrite) {
   EXPECT_RUN_OK(allowed);
   ws.AwaitMutations();
   EXPECT_EQ(ws.Count("accounting"), rows - 1);
+}
+
+// The read-only path is enforced by SQLite (query_only, an authorizer, a
+// hardened connection), not by reading the statements: each of these once
+// crashed sluice, wrote to the warehouse or created a file.
+TEST(SqlCli, HostileSqlIsRefusedBySqliteItselfAndChangesNothing) {
+  Workspace ws;
+  if (ws.backend() != "sqlite") GTEST_SKIP() << "SQLite's own functions and pragmas";
+  Populate(ws);
+  ASSERT_RUN_OK(ws.Merge());
+  // An attached database with an FTS3 table, whose tokenizer a forged
+  // pointer would replace: a jump to 0x4141414141414141.
+  const std::string evil = ws.dir() + "/evil.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(evil.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts3(x); INSERT INTO f VALUES ('hello')", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const std::string before = ReadFile(ws.db_path());
+
+  const std::string crash = fmt::format("ATTACH '{}' AS e; SELECT fts3_tokenizer('simple', X'4141414141414141'); "
+                                        "SELECT count(*) FROM e.f WHERE f MATCH 'hello'",
+                                        evil);
+  for (const bool write : {false, true}) {
+    std::vector<std::string> args = {"sql"};
+    if (write) args.push_back("--write");
+    args.push_back(crash);
+    const RunResult r = ws.Sluice(args);
+    EXPECT_EQ(r.signal, 0) << r.Describe();
+    EXPECT_EQ(r.exit_code, 1) << r.Describe();
+  }
+  const RunResult tokenizer = ws.Sluice({"sql", "SELECT hex(fts3_tokenizer('simple'))"});  // a code address
+  EXPECT_EQ(tokenizer.exit_code, 1) << tokenizer.Describe();
+  EXPECT_THAT(tokenizer.err, HasSubstr("fts3_tokenizer() is not allowed"));
+  const RunResult extension = ws.Sluice({"sql", "SELECT load_extension('/nonexistent.so')"});
+  EXPECT_EQ(extension.exit_code, 1) << extension.Describe();
+  EXPECT_THAT(extension.err, HasSubstr("load_extension() is not allowed"));
+
+  const RunResult optimize = ws.Sluice({"sql", "PRAGMA optimize"});  // creates and fills sqlite_stat1
+  EXPECT_EQ(optimize.exit_code, 1) << optimize.Describe();
+  EXPECT_THAT(optimize.err, HasSubstr("--write"));
+  const std::string created = ws.dir() + "/elsewhere/new.db";
+  std::filesystem::create_directories(ws.dir() + "/elsewhere");
+  for (const bool write : {false, true}) {
+    std::vector<std::string> args = {"sql"};
+    if (write) args.push_back("--write");
+    args.push_back(fmt::format("ATTACH '{}' AS a", created));
+    const RunResult attach = ws.Sluice(args);
+    EXPECT_EQ(attach.exit_code, 1) << attach.Describe();
+  }
+  EXPECT_FALSE(std::filesystem::exists(created));
+  EXPECT_EQ(ReadFile(ws.db_path()), before) << "the warehouse changed";
+  EXPECT_EQ(ws.Count("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"), 0);
+
+  // What reading needs still works: a table's description, functions.
+  const RunResult describe = ws.Sluice({"sql", "PRAGMA table_info('accounting')"});
+  EXPECT_RUN_OK(describe);
+  const RunResult functions = ws.Sluice({"sql", "SELECT json_extract('{\"a\": 1}', '$.a'), md5('x'), substr('abc', 2)"});
+  EXPECT_RUN_OK(functions);
 }
 
 TEST(SqlCli, AnInvalidQueryFailsWithExitOne) {

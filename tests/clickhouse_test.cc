@@ -128,7 +128,9 @@ TEST(ClickHouse, TheFirstOfEqualVersionsWinsAsOnSqlite) {
 TEST(ClickHouse, AMergeKilledBetweenItsInsertsAndItsCommitDoublesNothing) {
   Workspace ch;
   Workspace ref = Reference();
-  const std::string file = LargeAccountingFile(30'000, 0);
+  // Large enough that the merge writes several blocks (of 50 000 rows)
+  // before it commits: a wide window to be killed in.
+  const std::string file = LargeAccountingFile(100'000, 0);
   ASSERT_RUN_OK(ch.Load({ch.WriteInput("big.ndjson", file)}));
   ASSERT_RUN_OK(ref.Load({ref.WriteInput("big.ndjson", file)}));
   ASSERT_RUN_OK(ref.Merge());
@@ -156,7 +158,9 @@ TEST(ClickHouse, AMergeKilledBetweenItsInsertsAndItsCommitDoublesNothing) {
 TEST(ClickHouse, ALoadKilledBetweenItsInsertsAndItsCommitStagesEachLineOnce) {
   Workspace ch;
   Workspace ref = Reference();
-  const std::string file = LargeAccountingFile(60'000, 0);
+  // Large enough that the load sends several blocks (of 32 MB) before it
+  // commits: a wide window to be killed in.
+  const std::string file = LargeAccountingFile(150'000, 0);
   const std::string path = ch.WriteInput("big.ndjson", file);
   ASSERT_RUN_OK(ref.Load({ref.WriteInput("big.ndjson", file)}));
   ASSERT_RUN_OK(ref.Merge());
@@ -174,7 +178,7 @@ TEST(ClickHouse, ALoadKilledBetweenItsInsertsAndItsCommitStagesEachLineOnce) {
   EXPECT_EQ(ch.Count("accounting"), 0);
 
   ASSERT_RUN_OK(ch.Load({path}));
-  EXPECT_EQ(ch.Count("SELECT count() FROM accounting_stg"), 60'000);
+  EXPECT_EQ(ch.Count("SELECT count() FROM accounting_stg"), 150'000);
   ASSERT_RUN_OK(ch.Merge());
   EXPECT_EQ(ch.FinalRows(), ref.FinalRows());
 }
@@ -258,8 +262,8 @@ TEST(ClickHouseCluster, EveryKeyOnOneShardAndAShardRestartedMidMergeLosesAndDoub
     out << ClusterConfig(cluster);
   }
   Workspace ref = Reference();
-  const std::string file = LargeAccountingFile(30'000, 0);
-  const std::string updates = LargeAccountingFile(5'000, 0);  // the same keys again, newer versions
+  const std::string file = LargeAccountingFile(100'000, 0);  // several blocks: the restart comes mid-merge
+  const std::string updates = LargeAccountingFile(5'000, 0);   // the same keys again, newer versions
   const std::string path = ref.WriteInput("big.ndjson", file);
   ASSERT_RUN_OK(ref.Load({path}));
   ASSERT_RUN_OK(ref.Merge());
@@ -274,6 +278,7 @@ TEST(ClickHouseCluster, EveryKeyOnOneShardAndAShardRestartedMidMergeLosesAndDoub
   ChildProcess merge({SluiceBin(), "-c", config, "merge"}, in_work);
   const bool started = PollUntil([&] { return !cluster.Keys(1, "own").empty(); }, std::chrono::seconds(60));
   ASSERT_TRUE(started) << "the merge wrote nothing to shard 2";
+  ASSERT_TRUE(merge.Running()) << "the merge ended before shard 2 could be restarted under it";
   const RunResult restarted = cluster.Restart(2);
   ASSERT_RUN_OK(restarted);
   const RunResult merged = merge.Wait(std::chrono::seconds(300));

@@ -57,6 +57,38 @@ Status SqliteStatement::Run() {
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
+int SqliteAuthorize(void* reading, int action, const char* arg1, const char* arg2, const char* /*db*/,
+                    const char* /*trigger*/) {
+  auto* refusal = static_cast<SqliteReadRefusal*>(reading);
+  const auto deny = [&](std::string what, bool writes) {
+    if (refusal != nullptr && refusal->what.empty()) *refusal = {std::move(what), writes};
+    return SQLITE_DENY;
+  };
+  switch (action) {
+    case SQLITE_ATTACH:  // a file anywhere the user can write, and its tables in the query
+    case SQLITE_DETACH:
+      return deny("ATTACH and DETACH are not allowed", false);
+    case SQLITE_FUNCTION:
+      // fts3_tokenizer(name) reveals a code address (and with a pointer,
+      // jumps to it); load_extension runs a library's code.
+      if (arg2 != nullptr && (sqlite3_stricmp(arg2, "fts3_tokenizer") == 0 || sqlite3_stricmp(arg2, "load_extension") == 0))
+        return deny(fmt::format("the function {}() is not allowed", arg2), false);
+      return SQLITE_OK;
+    case SQLITE_PRAGMA: {
+      if (refusal == nullptr) return SQLITE_OK;  // sluice's own statements
+      // Reading: only the pragmas that describe tables, and user_version's value.
+      static constexpr const char* kDescribe[] = {"table_info", "table_xinfo", "index_list", "index_info",
+                                                  "index_xinfo", "foreign_key_list", "table_list"};
+      for (const char* allowed : kDescribe)
+        if (arg1 != nullptr && sqlite3_stricmp(arg1, allowed) == 0) return SQLITE_OK;
+      if (arg1 != nullptr && arg2 == nullptr && sqlite3_stricmp(arg1, "user_version") == 0) return SQLITE_OK;
+      return deny(fmt::format("PRAGMA {} may change the warehouse or reveal the process", arg1 ? arg1 : ""), true);
+    }
+    default:
+      return SQLITE_OK;
+  }
+}
+
 Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   SqliteDb db;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -66,6 +98,16 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   }
   sqlite3_extended_result_codes(db.db_, 0);
   sqlite3_busy_timeout(db.db_, 60'000);
+  // What no statement sluice runs needs, and what hostile SQL (sluice sql,
+  // a task, a model) could use: fts3_tokenizer() with a pointer (a jump to
+  // any address), extensions, and writes to the schema's own records.
+  const auto config = [&](int option, int value) {
+    return sqlite3_db_config(db.db_, option, value, nullptr) == SQLITE_OK;
+  };
+  if (!config(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0) || !config(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0) ||
+      !config(SQLITE_DBCONFIG_DEFENSIVE, 1))
+    return Status::Internal(fmt::format("sqlite: cannot harden the connection: {}", sqlite3_errmsg(db.db_)));
+  sqlite3_set_authorizer(db.db_, SqliteAuthorize, nullptr);
   // md5() for dbt.hash(), as PostgreSQL has it.
   if (sqlite3_create_function_v2(db.db_, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, Md5Function, nullptr,
                                  nullptr, nullptr) != SQLITE_OK)

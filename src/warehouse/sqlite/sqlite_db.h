@@ -58,6 +58,19 @@ class SqliteStatement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Why the authorizer refused a statement of the read-only path (empty: it did not).
+struct SqliteReadRefusal {
+  std::string what;
+  bool writes = false;  // allowed with --write
+};
+
+// The authorizer of every connection (user data null: ATTACH, DETACH,
+// fts3_tokenizer() and load_extension() refused) and, with a
+// SqliteReadRefusal as user data, of the read-only path (also every PRAGMA
+// but those that describe tables), which records why it refused.
+int SqliteAuthorize(void* reading, int action, const char* arg1, const char* arg2, const char* db,
+                    const char* trigger);
+
 class SqliteDb {
  public:
   SqliteDb() = default;
@@ -67,7 +80,9 @@ class SqliteDb {
   ~SqliteDb();
 
   // Opens (creating if `create`) the database at `path` with sluice's
-  // settings: WAL, synchronous=FULL, a busy timeout for other processes.
+  // settings: WAL, synchronous=FULL, a busy timeout for other processes;
+  // hardened: defensive mode, no extensions, no two-argument
+  // fts3_tokenizer(), and SqliteAuthorize.
   static Result<SqliteDb> Open(const std::string& path, bool create);
 
   sqlite3* get() const { return db_; }

@@ -77,14 +77,36 @@ Status SqliteSession::Query(std::string_view sql, QuerySink* sink) {
 }
 
 Status SqliteQuery(SqliteDb* db, std::string_view sql, bool allow_writes, QuerySink* sink) {
+  // Reading, SQLite itself refuses what writes (query_only) and the
+  // authorizer what could write or reveal more than rows (SqliteAuthorize).
+  SqliteReadRefusal refusal;
+  if (!allow_writes) {
+    RETURN_IF_ERROR(db->Exec("PRAGMA query_only = 1"));
+    sqlite3_set_authorizer(db->get(), SqliteAuthorize, &refusal);
+  }
+  struct Restore {
+    SqliteDb* db;
+    bool reading;
+    ~Restore() {
+      if (!reading) return;
+      sqlite3_set_authorizer(db->get(), SqliteAuthorize, nullptr);
+      (void)db->Exec("PRAGMA query_only = 0");
+    }
+  } restore{db, !allow_writes};
   const char* rest = sql.data();
   const char* end = sql.data() + sql.size();
   bool any = false;
   while (rest < end) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db->get(), rest, static_cast<int>(end - rest), &raw, &tail) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->get(), rest, static_cast<int>(end - rest), &raw, &tail) != SQLITE_OK) {
+      if (refusal.writes)
+        return Status::InvalidArgument(fmt::format("this statement would change the warehouse; pass --write to "
+                                                   "allow it: {}",
+                                                   refusal.what));
+      if (!refusal.what.empty()) return Status::InvalidArgument(fmt::format("refused: {}", refusal.what));
       return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db->get())));
+    }
     rest = tail;
     if (raw == nullptr) continue;  // only whitespace or a comment
     SqliteStatement stmt(db->get(), raw);
