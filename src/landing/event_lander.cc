@@ -13,6 +13,10 @@ std::string TenantFolder(std::string_view value, bool present) {
     const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
     out.push_back(safe ? c : '_');
   }
+  // sluice's own folders are "_" and letters ("_none", "_load" of `sluice
+  // load`): a value that starts with "_" gets one more, so it never
+  // lands beside them.
+  if (out.front() == '_') out = "_" + out;
   if (out.find_first_not_of('.') == std::string::npos) out = "_" + out;  // never "." or ".."
   return out;
 }

@@ -33,7 +33,8 @@ class EventLander {
 };
 
 // "T001" stays; anything outside [A-Za-z0-9._-] becomes '_'; empty or missing
-// is "_none"; "." and ".." are made harmless.
+// is "_none"; a value starting with '_' gets one more ("_load" is "__load"),
+// so no tenant shares sluice's own folders; "." and ".." are made harmless.
 std::string TenantFolder(std::string_view tenant_value, bool present);
 
 }  // namespace sluice

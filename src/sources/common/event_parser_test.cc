@@ -160,6 +160,11 @@ TEST(EventParser, TenantIsReadAtTheSpecPath) {
   EXPECT_EQ(tenant(R"({"customer":{"ids":[0, "a\/b"]}})"), "a_b");  // unescaped, then made safe
   EXPECT_EQ(tenant(R"({"customer":{"ids":[0,"first"]},"customer":{"ids":[0,"last"]}})"), "last");
   EXPECT_EQ(tenant(R"({"other":1})"), "_none");
+  // Tenants never share sluice's own folders: "_none" (no tenant), "_load" (sluice load).
+  EXPECT_EQ(tenant(R"({"customer":{"ids":[0, "_none"]}})"), "__none");
+  EXPECT_EQ(tenant(R"({"customer":{"ids":[0, "_load"]}})"), "__load");
+  EXPECT_EQ(tenant(R"({"customer":{"ids":[0, "__load"]}})"), "___load");
+  EXPECT_EQ(tenant(R"({"customer":{"ids":[0, "/load"]}})"), "__load");  // made safe, then kept apart
 }
 
 TEST(EventParser, DeepNestingIsAnErrorNotACrash) {

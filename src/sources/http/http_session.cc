@@ -21,6 +21,18 @@ using tcp = net::ip::tcp;
 // or the rest of a body we will not read) before it is cut.
 constexpr std::chrono::seconds kLinger{2};
 constexpr std::size_t kReadChunk = 64 * 1024;
+// The longest chunk extension (";name=value" after a chunk's size) taken:
+// senders use a few bytes, if any.
+constexpr std::size_t kMaxChunkExtension = 4096;
+
+// Refuses a chunk whose extensions are longer. Stateless; the parser keeps
+// a reference to it, hence one object for every parser.
+struct ChunkExtensionLimit {
+  void operator()(std::uint64_t, beast::string_view extensions, beast::error_code& ec) const {
+    if (extensions.size() > kMaxChunkExtension) ec = http::error::bad_chunk_extension;
+  }
+};
+ChunkExtensionLimit chunk_extension_limit;
 
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
@@ -59,6 +71,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(context_->header_limit));
     parser_->body_limit(context_->max_body);
+    // A line the parser must hold whole (the headers, a chunk's size and
+    // extensions) fits the read buffer or the request is refused: without a
+    // bound a 20 MiB chunk extension was read into memory and accepted.
+    buffer_.max_size(context_->header_limit + kReadChunk);
+    parser_->on_chunk_header(chunk_extension_limit);
     // One deadline for the whole request: header, 100 Continue and body.
     deadline_ = std::chrono::steady_clock::now() + context_->read_timeout;
     Tcp().expires_at(deadline_);
@@ -124,6 +141,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     } else if (ec == http::error::body_limit) {
       error = {413, reason::kBodyTooLarge,
                fmt::format("the body is larger than http.max_body ({} bytes)", context_->max_body)};
+    } else if (ec == http::error::bad_chunk_extension || ec == http::error::buffer_overflow) {
+      error = {400, reason::kMalformedRequest,
+               fmt::format("a chunk's size line is malformed or longer than allowed (extensions up to {} bytes)",
+                           kMaxChunkExtension)};
     } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
       error = {400, reason::kMalformedRequest, fmt::format("malformed HTTP request: {}", ec.message())};
     } else {

@@ -151,6 +151,31 @@ TEST_F(HttpSourceTest, GzipZstdAndChunkedBodiesAreAccepted) {
   EXPECT_EQ(calls[1].events[1].line, R"({"id":"b"})");
 }
 
+// Chunk extensions are bounded like headers: a long one is refused with 400
+// (not read into memory and accepted), a short one is taken.
+TEST_F(HttpSourceTest, ChunkExtensionsAreBoundedLikeHeaders) {
+  StartSource();
+  const std::string head = std::string("POST /v1/events/Order HTTP/1.1\r\nHost: x\r\nX-API-Key: ") + kAllKey +
+                           "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n";
+  {
+    TestClient client(port());
+    ASSERT_TRUE(client.WriteRaw(head + "b;name=value\r\n{\"id\":\"c\"}\n\r\n0\r\n\r\n"));
+    auto r = client.ReadResponse();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 202) << r->body;
+  }
+  for (const size_t length : {size_t{5000}, size_t{1} << 20}) {  // over the limit; past the read buffer too
+    TestClient client(port());
+    (void)client.WriteRaw(head + "b;" + std::string(length, 'x') + "\r\n{\"id\":\"d\"}\n\r\n0\r\n\r\n");
+    auto r = client.ReadResponse();
+    ASSERT_TRUE(r) << length;
+    EXPECT_EQ(r->status, 400) << length;
+    EXPECT_NE(r->body.find("chunk"), std::string::npos) << r->body;
+    EXPECT_TRUE(client.WaitClosed()) << length;
+  }
+  EXPECT_EQ(lander_.calls().size(), 1u);  // only the short extension's event landed
+}
+
 TEST_F(HttpSourceTest, TypeFromXEventTypeHeader) {
   StartSource();
   TestClient client(port());
