@@ -3,6 +3,7 @@
 // sluice_columns records the catalog as last applied, so a change is judged
 // against what the table was created from (see schema_diff.h).
 #include <map>
+#include <set>
 
 #include "base/text.h"
 #include "warehouse/sqlite/sqlite_transaction.h"
@@ -62,45 +63,48 @@ Status SqliteWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::st
 }
 
 Result<bool> SqliteWarehouse::SchemaIsCurrent(const Catalog& catalog) {
-  std::vector<std::string> names;
-  for (const auto& table : SystemTables()) names.push_back(SqlLiteral(table.name));
-  ASSIGN_OR_RETURN(int64_t system_tables,
-                   db_.QueryInt(fmt::format("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({})",
-                                            Join(names, ", "))));
-  if (system_tables != static_cast<int64_t>(SystemTables().size())) return false;
-  ASSIGN_OR_RETURN(auto columns, db_.Prepare("SELECT column_name, type, coalesce(key_position, 0) FROM sluice_columns "
-                                             "WHERE table_name = ? ORDER BY column_name"));
-  ASSIGN_OR_RETURN(auto ready, db_.Prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1)"
-                                           " + (SELECT count(*) FROM sluice_streams WHERE staging_table = ?1)"));
+  // One read of each catalog table, not one look-up per event type:
+  // sqlite_master has no index by name, so per-type look-ups grew like the
+  // square of the number of types.
+  std::set<std::string> tables, indexes;
+  ASSIGN_OR_RETURN(auto master, db_.Prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index')"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, master.Step());
+    if (!row) break;
+    (master.ColumnText(0) == "table" ? tables : indexes).insert(std::string(master.ColumnText(1)));
+  }
+  for (const auto& table : SystemTables())
+    if (!tables.count(table.name)) return false;
+  std::map<std::string, std::map<std::string, AppliedColumn>> applied;
+  ASSIGN_OR_RETURN(auto columns, db_.Prepare("SELECT table_name, column_name, type, coalesce(key_position, 0) "
+                                             "FROM sluice_columns"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, columns.Step());
+    if (!row) break;
+    applied[std::string(columns.ColumnText(0))][std::string(columns.ColumnText(1))] = {
+        std::string(columns.ColumnText(2)), static_cast<int>(columns.ColumnInt(3))};
+  }
+  std::set<std::string> streams;
+  ASSIGN_OR_RETURN(auto stream_rows, db_.Prepare("SELECT staging_table FROM sluice_streams"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stream_rows.Step());
+    if (!row) break;
+    streams.insert(std::string(stream_rows.ColumnText(0)));
+  }
   for (const auto& event : catalog.events) {
     const std::map<std::string, AppliedColumn> wanted = WantedColumns(event);
-    columns.BindText(1, event.table);
-    size_t seen = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, columns.Step());
-      if (!row) break;
-      auto it = wanted.find(std::string(columns.ColumnText(0)));
-      if (it == wanted.end() || it->second.type != columns.ColumnText(1) ||
-          it->second.key_position != columns.ColumnInt(2)) {
-        columns.Reset();
+    const auto it = applied.find(event.table);
+    if (it == applied.end() || it->second.size() != wanted.size()) return false;
+    for (const auto& [name, column] : wanted) {
+      const auto found = it->second.find(name);
+      if (found == it->second.end() || found->second.type != column.type ||
+          found->second.key_position != column.key_position)
         return false;
-      }
-      ++seen;
     }
-    columns.Reset();
-    if (seen != wanted.size()) return false;
     const std::string staging = event.staging_table();
-    ready.BindText(1, staging);
-    ASSIGN_OR_RETURN(bool row, ready.Step());
-    const bool staging_ready = row && ready.ColumnInt(0) == 2;
-    ready.Reset();
-    if (!staging_ready) return false;
-    for (const IndexDef& index : FinalTableDef(event).indexes) {
-      ASSIGN_OR_RETURN(int64_t found, db_.QueryInt(fmt::format(
-                                          "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = {}",
-                                          SqlLiteral(index.name))));
-      if (found == 0) return false;
-    }
+    if (!tables.count(staging) || !streams.count(staging)) return false;
+    for (const IndexDef& index : FinalTableDef(event).indexes)
+      if (!indexes.count(index.name)) return false;
   }
   return true;
 }
