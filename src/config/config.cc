@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/events_config.h"
@@ -262,6 +263,10 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp says only "bad file" here: say what is wrong.
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: the document nests too deep (the limit is {} levels)",
+                                               path, e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(
         fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));

@@ -116,6 +116,20 @@ TEST(Config, AccountingExampleParses) {
   EXPECT_EQ(c.data_dir, "./data");
 }
 
+// A document nested past yaml-cpp's depth guard says so, where, in flow and
+// block style alike (yaml-cpp's own message is "bad file").
+TEST(Config, ADocumentNestedTooDeepSaysSo) {
+  const std::string flow = "data_dir: data\nevents: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  std::string block = "data_dir: data\nx:\n";
+  for (int i = 0; i < 5000; ++i) block += std::string(static_cast<size_t>(i) + 1, ' ') + "a:\n";
+  for (const std::string& yaml : {flow, block}) {
+    const auto parsed = ParseConfig(yaml, "sluice.yaml");
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_NE(parsed.status().message().find("sluice.yaml:"), std::string::npos) << parsed.status().message();
+    EXPECT_NE(parsed.status().message().find("nests too deep"), std::string::npos) << parsed.status().message();
+  }
+}
+
 TEST(Config, AccountingColumnsKeepOrderPathsAndTypes) {
   const EventSpec e = MustParse(kAccounting).catalog.events.at(0);
   ASSERT_EQ(e.columns.size(), 18u);
