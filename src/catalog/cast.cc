@@ -386,6 +386,16 @@ bool CastValue(const JsonScalar& in, const ColumnType& type, Value* out, std::st
   return false;
 }
 
+std::string KeyValueText(const Value& v, const std::string& arena) {
+  switch (v.kind) {
+    case Value::Kind::kInt: return std::to_string(v.int_value);
+    case Value::Kind::kReal: return fmt::format("{}", v.real_value);
+    case Value::Kind::kText: return std::string(v.text(arena));
+    case Value::Kind::kNull: break;
+  }
+  return {};
+}
+
 int CompareValues(const Value& a, const Value& b, const std::string& arena) {
   switch (a.kind) {
     case Value::Kind::kInt: return a.int_value < b.int_value ? -1 : a.int_value > b.int_value;

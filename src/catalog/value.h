@@ -38,6 +38,11 @@ struct Value {
   }
 };
 
+// A key value as the text the warehouse's KeyValues carry (merge_transaction.h):
+// integers in decimal, reals in their shortest round-trip form, text as is;
+// empty for NULL.
+std::string KeyValueText(const Value& v, const std::string& arena);
+
 // Orders two non-null values of the same column (so of the same kind):
 // negative, zero or positive. Timestamps compare as text because their
 // fixed-width form sorts in time order.

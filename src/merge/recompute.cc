@@ -15,16 +15,6 @@ namespace {
 
 constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
 
-std::string ValueText(const Value& v, const std::string& arena) {
-  switch (v.kind) {
-    case Value::Kind::kInt: return std::to_string(v.int_value);
-    case Value::Kind::kReal: return fmt::format("{}", v.real_value);
-    case Value::Kind::kText: return std::string(v.text(arena));
-    case Value::Kind::kNull: break;
-  }
-  return {};
-}
-
 // The request resolved against the history: which staging rows it selects.
 class Selection {
  public:
@@ -122,7 +112,7 @@ class KeyCollector {
       AppendRowKey(row_.data(), keys_, arena_, &key_);
       if (!keys_seen_.insert(key_).second) continue;
       KeyValues values;
-      for (int k : keys_) values.push_back(ValueText(row_[static_cast<size_t>(k)], arena_));
+      for (int k : keys_) values.push_back(KeyValueText(row_[static_cast<size_t>(k)], arena_));
       key_values_.push_back(std::move(values));
     }
   }

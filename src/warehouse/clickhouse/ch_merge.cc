@@ -22,15 +22,6 @@ constexpr char kKeySeparator = '\x1f';
 constexpr size_t kQueuedRows = 50'000;
 constexpr size_t kQueuedBytes = 64 << 20;
 
-std::string KeyText(const Value& v, const std::string& arena) {
-  switch (v.kind) {
-    case Value::Kind::kInt: return std::to_string(v.int_value);
-    case Value::Kind::kReal: return fmt::format("{}", v.real_value);
-    case Value::Kind::kText: return std::string(v.text(arena));
-    case Value::Kind::kNull: break;
-  }
-  return {};
-}
 
 // Which shard holds a key: the same hash for every version of it.
 uint64_t ShardHash(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
@@ -111,7 +102,7 @@ class ChMerge final : public SqlMergeTransaction {
       std::string key;
       for (size_t k = 0; k < keys_.size(); ++k) {
         if (k) key += kKeySeparator;
-        key += KeyText(row[keys_[k]], batch.arena());
+        key += KeyValueText(row[keys_[k]], batch.arena());
       }
       // Copy the row, its text into the queue's arena.
       std::vector<Value> copy(row, row + batch.width());
@@ -384,7 +375,7 @@ class ChMerge final : public SqlMergeTransaction {
     for (size_t r : which) {
       for (size_t k = 0; k < keys_.size(); ++k) {
         if (k) keys += '\t';
-        AppendTsvField(KeyText(batch.row(r)[keys_[k]], batch.arena()), &keys);
+        AppendTsvField(KeyValueText(batch.row(r)[keys_[k]], batch.arena()), &keys);
       }
       keys += '\n';
     }
@@ -425,7 +416,7 @@ class ChMerge final : public SqlMergeTransaction {
     return stored;
   }
 
-  // A key value as ClickHouse prints it, written as KeyText writes it.
+  // A key value as ClickHouse prints it, written as KeyValueText writes it.
   static std::string Normalised(const ColumnType& type, const std::string& text) {
     if (type.kind != TypeKind::kDouble && type.kind != TypeKind::kDecimal) return text;
     double v = 0;
