@@ -122,6 +122,45 @@ TEST(ClickHouse, TheFirstOfEqualVersionsWinsAsOnSqlite) {
   EXPECT_EQ(Rows(ch, rows), Rows(ref, rows));
 }
 
+// A backlog read in many windows (ch_staging_reader.h) and written in many
+// blocks, where later blocks update and lose to keys earlier blocks wrote
+// (a table that was empty at the start looks up only the run's own keys);
+// then a rebuild over staging with a gap (rows deleted behind sluice's back,
+// as retention does) and a block inserted twice (a retried insert): each
+// committed row is merged once, in seq order.
+TEST(ClickHouse, ABacklogOfManyWindowsAndBlocksWithAGapAndARepeatedBlockMergesEachRowOnce) {
+  constexpr int kKeys = 40'000;
+  // Three rounds over the same keys: version 1, then 3 (wins), then 2 (stale).
+  std::string lines;
+  for (int round : {1, 3, 2})
+    for (int k = 0; k < kKeys; ++k) lines += fmt::format(R"({{"id":"k{}","v":{},"n":{}}})", k, round, k) + "\n";
+  Workspace ch(kProbeCatalog);
+  ASSERT_RUN_OK(ch.Sluice({"load", "--type", "Probe", ch.WriteInput("rounds.ndjson", lines)}));
+  // Seqs 1..120 000; 100 001..105 000 (third round) inserted twice.
+  ch.Exec("INSERT INTO probes_stg SELECT * FROM probes_stg WHERE seq > 100000 AND seq <= 105000");
+  ASSERT_EQ(ch.Count("SELECT count() FROM probes_stg"), 125'000);
+  const RunResult merged = ch.Merge();
+  ASSERT_RUN_OK(merged);
+  const auto counts = ParseMergeLine(merged.out, "Probe");
+  ASSERT_TRUE(counts.has_value()) << merged.out;
+  EXPECT_EQ(counts->staging_rows, 3 * kKeys);
+  EXPECT_EQ(counts->inserted, kKeys);
+  EXPECT_EQ(counts->updated, kKeys);
+  EXPECT_EQ(counts->stale, kKeys);
+  EXPECT_EQ(ch.Count("SELECT count() FROM probes WHERE v = 3"), kKeys);
+  EXPECT_EQ(ch.Count("probes"), kKeys);
+
+  // A gap wider than two windows: the second round (version 3) and the
+  // third round's first half. The rest of the third round (version 2) stands
+  // over the first round.
+  ch.Exec("ALTER TABLE probes_stg DELETE WHERE seq > 40000 AND seq <= 100000");
+  ch.AwaitMutations();
+  ASSERT_RUN_OK(ch.Sluice({"rebuild", "Probe"}));
+  EXPECT_EQ(ch.Count("SELECT count() FROM probes WHERE v = 1 AND n < 20000"), kKeys / 2);
+  EXPECT_EQ(ch.Count("SELECT count() FROM probes WHERE v = 2 AND n >= 20000"), kKeys / 2);
+  EXPECT_EQ(ch.Count("probes"), kKeys);
+}
+
 // A merge killed after some of its rows reached ClickHouse but before the
 // bookkeeping store moved the position: the next merge writes them again,
 // and the view shows each key once, as SQLite's table does.

@@ -11,6 +11,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
@@ -26,6 +28,8 @@ using tcp = net::ip::tcp;
 // The largest answer sluice reads: a query's result set is held in memory
 // by the caller anyway; this only stops a runaway one.
 constexpr uint64_t kMaxAnswer = uint64_t{4} << 30;
+// Beast's most at one read.
+constexpr size_t kReadBuffer = 64 << 10;
 
 std::string PercentEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -70,23 +74,36 @@ bool RetryableCode(const std::string& message) {
   }
 }
 
-// Runs one asynchronous operation to completion; its time limit is the
-// stream's expiry.
-template <typename Initiate>
-beast::error_code Await(net::io_context& ioc, Initiate&& initiate) {
-  std::optional<beast::error_code> result;
-  initiate([&result](beast::error_code ec, auto&&...) { result = ec; });
-  ioc.restart();
-  ioc.run();
-  return result.value_or(net::error::operation_aborted);
-}
-
 }  // namespace
 
 struct ClickHouseClient::Connection {
   net::io_context ioc;
-  beast::tcp_stream stream{ioc};
+  beast::tcp_stream stream{ioc};  // never expires: Await's one timer bounds a whole operation
   beast::flat_buffer buffer;
+
+  // Runs one asynchronous operation to completion, cancelled (timeout) if
+  // it is not done by `deadline`. One timer for the whole operation, not
+  // one for each read it makes: a large answer is thousands of reads.
+  template <typename Initiate>
+  beast::error_code Await(std::chrono::steady_clock::time_point deadline, Initiate&& initiate) {
+    std::optional<beast::error_code> result;
+    bool expired = false;
+    net::steady_timer timer(ioc, deadline);
+    timer.async_wait([&](beast::error_code ec) {
+      if (ec) return;  // cancelled: the operation finished first
+      expired = true;
+      beast::error_code ignored;
+      stream.socket().cancel(ignored);
+    });
+    initiate([&](beast::error_code ec, auto&&...) {
+      result = ec;
+      timer.cancel();
+    });
+    ioc.restart();
+    ioc.run();
+    if (expired) return beast::error::timeout;
+    return result.value_or(net::error::operation_aborted);
+  }
 };
 
 ClickHouseClient::ClickHouseClient(WebhookUrl url, std::string url_text, std::string database)
@@ -141,11 +158,12 @@ Status ClickHouseClient::Insert(std::string_view insert, std::string_view rows, 
 
 Result<std::string> ClickHouseClient::Post(const std::string& target, std::string_view body,
                                            std::string_view content_type) {
-  http::request<http::string_body> request{http::verb::post, target, 11};
+  // The body is sent from the caller's memory, not a copy.
+  http::request<http::span_body<const char>> request{http::verb::post, target, 11};
   request.set(http::field::host, url_.HostHeader());
   request.set(http::field::user_agent, "sluice");
   request.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
-  request.body() = std::string(body);
+  request.body() = boost::beast::span<const char>(body.data(), body.size());
   request.prepare_payload();
 
   // A kept-alive connection the server has since closed fails on first use:
@@ -154,25 +172,27 @@ Result<std::string> ClickHouseClient::Post(const std::string& target, std::strin
     const bool reused = connection_ != nullptr;
     if (!connection_) {
       auto fresh = std::make_unique<Connection>();
+      // Beast reads no more than the buffer's free space (at least 512
+      // bytes) at a time: a large answer read 512 bytes a call is a
+      // syscall and a wait for each.
+      fresh->buffer.reserve(kReadBuffer);
       tcp::resolver resolver(fresh->ioc);
       beast::error_code ec;
       const auto endpoints = resolver.resolve(url_.host, std::to_string(url_.port), ec);
       if (ec) return Status::Unavailable(fmt::format("ClickHouse at {}: cannot resolve {}: {}", url_text_, url_.host,
                                                      ec.message()));
-      fresh->stream.expires_after(std::chrono::seconds(10));
-      ec = Await(fresh->ioc, [&](auto handler) { fresh->stream.async_connect(endpoints, std::move(handler)); });
+      ec = fresh->Await(std::chrono::steady_clock::now() + std::chrono::seconds(10),
+                        [&](auto handler) { fresh->stream.async_connect(endpoints, std::move(handler)); });
       if (ec) return Status::Unavailable(fmt::format("ClickHouse at {}: cannot connect: {}", url_text_, ec.message()));
       connection_ = std::move(fresh);
     }
     Connection& c = *connection_;
-    c.stream.expires_after(timeout_);
-    beast::error_code ec = Await(c.ioc, [&](auto handler) { http::async_write(c.stream, request, std::move(handler)); });
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    beast::error_code ec =
+        c.Await(deadline, [&](auto handler) { http::async_write(c.stream, request, std::move(handler)); });
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxAnswer);
-    if (!ec) {
-      c.stream.expires_after(timeout_);
-      ec = Await(c.ioc, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, std::move(handler)); });
-    }
+    if (!ec) ec = c.Await(deadline, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, std::move(handler)); });
     if (ec) {
       connection_.reset();
       if (reused && attempt == 0 && ec != beast::error::timeout) continue;

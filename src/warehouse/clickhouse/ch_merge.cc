@@ -1,14 +1,19 @@
 // A merge run on ClickHouse (see ch_warehouse.h): sluice decides each
 // key's winner against the stored version, and writes only winners.
 #include <charconv>
+#include <future>
+#include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
 #include <xxhash.h>
 
 #include "base/clock.h"
+#include "base/worker_thread.h"
 #include "base/text.h"
+#include "warehouse/clickhouse/ch_staging_reader.h"
 #include "warehouse/clickhouse/ch_tsv.h"
 #include "warehouse/clickhouse/ch_warehouse.h"
 #include "warehouse/sql/sql_merge_transaction.h"
@@ -37,6 +42,10 @@ class ChMerge final : public SqlMergeTransaction {
     // Newer than anything written before, by this run's dead predecessors too.
     ASSIGN_OR_RETURN(std::string top, Read(fmt::format("SELECT max({}) FROM {}", kChVersionColumn, Rows())));
     write_version_ = static_cast<uint64_t>(std::stoull(top.empty() ? "0" : top.substr(0, top.find('\n')))) + 1;
+    // With nothing stored, a key has a stored version only if this run
+    // wrote it: the others need no look-up (a first load, a rebuild).
+    ASSIGN_OR_RETURN(std::string stored, Read(fmt::format("SELECT count() FROM {}", Rows())));
+    nothing_stored_ = stored.substr(0, stored.find('\n')) == "0";
     ASSIGN_OR_RETURN(auto next, Execute("SELECT next_row FROM sluice_clickhouse_rows WHERE event_type = $1", {event_.name}));
     next_row_ = next.empty() ? 0 : SqlInt(next[0][0]);
     std::vector<std::string> columns;
@@ -61,34 +70,10 @@ class ChMerge final : public SqlMergeTransaction {
 
   Status ReadStaging(int64_t after_seq, size_t limit,
                      const std::function<void(int64_t, std::string_view)>& row) override {
-    // Committed seqs are contiguous (a load takes the ones after the last
-    // committed), so the next rows lie in a bounded window after after_seq,
-    // not in a sort of the whole backlog; where retention left a gap, the
-    // next window starts at the next seq there is. Rows past the committed
-    // seq are a dead load's; a block sent twice is read once.
-    size_t read = 0;
-    int64_t from = after_seq;
-    while (read < limit && from < committed_) {
-      const int64_t last = static_cast<int64_t>(std::min<uint64_t>(
-          static_cast<uint64_t>(committed_), static_cast<uint64_t>(from) + std::min<uint64_t>(limit - read, 1u << 30)));
-      ASSIGN_OR_RETURN(std::string out, Read(fmt::format("SELECT seq, payload FROM {} WHERE seq > {} AND seq <= {} "
-                                                         "ORDER BY seq LIMIT 1 BY seq",
-                                                         Staging(), from, last)));
-      auto rows = ParseTsv(out);
-      if (!rows) return Status::Corruption(fmt::format("ClickHouse: unreadable rows from {}", event_.staging_table()));
-      for (const auto& r : *rows) {
-        if (r.size() != 2 || !r[0] || !r[1]) return Status::Corruption("ClickHouse: a staging row without seq or payload");
-        row(std::stoll(*r[0]), *r[1]);
-      }
-      read += rows->size();
-      from = last;
-      if (read < limit && from < committed_) {
-        ASSIGN_OR_RETURN(std::optional<int64_t> next, Seq(fmt::format("seq > {} ORDER BY seq LIMIT 1", from)));
-        if (!next) break;
-        from = *next - 1;
-      }
+    if (!staging_) {
+      ASSIGN_OR_RETURN(staging_, ChStagingReader::Make(context_, Staging(), committed_));
     }
-    return Status::Ok();
+    return staging_->Read(after_seq, limit, row);
   }
 
   // Rows are queued and written in large blocks (ClickHouse's parts are
@@ -97,20 +82,23 @@ class ChMerge final : public SqlMergeTransaction {
   Result<UpsertCounts> Upsert(const RowBatch& batch) override {
     if (batch.empty()) return UpsertCounts{};
     if (!pending_) pending_ = std::make_unique<RowBatch>(batch.width());
+    std::string key;
+    std::vector<Value> copy(batch.width());
     for (size_t r = 0; r < batch.rows(); ++r) {
       const Value* row = batch.row(r);
-      std::string key;
+      key.clear();
       for (size_t k = 0; k < keys_.size(); ++k) {
         if (k) key += kKeySeparator;
-        key += KeyValueText(row[keys_[k]], batch.arena());
+        const Value& v = row[keys_[k]];
+        if (v.kind == Value::Kind::kText) key += v.text(batch.arena());
+        else key += KeyValueText(v, batch.arena());
       }
       // Copy the row, its text into the queue's arena.
-      std::vector<Value> copy(row, row + batch.width());
       for (size_t c = 0; c < copy.size(); ++c)
-        if (row[c].kind == Value::Kind::kText) copy[c] = Value::Text(row[c].text(batch.arena()), &pending_->arena());
+        copy[c] = row[c].kind == Value::Kind::kText ? Value::Text(row[c].text(batch.arena()), &pending_->arena()) : row[c];
       pending_->AddRow(copy.data());
       auto [it, fresh] = candidates_.try_emplace(key);
-      if (fresh) candidate_keys_.push_back(key);
+      if (fresh) candidate_keys_.push_back(&*it);
       it->second.push_back(pending_->rows() - 1);
     }
     if (pending_->rows() >= kQueuedRows || pending_->arena().size() >= kQueuedBytes) RETURN_IF_ERROR(WriteQueued());
@@ -134,6 +122,7 @@ class ChMerge final : public SqlMergeTransaction {
 
   Result<UpsertCounts> Commit(int64_t position) override {
     RETURN_IF_ERROR(WriteQueued());
+    RETURN_IF_ERROR(AwaitInsert());
     const UpsertCounts applied = TakeApplied();
     RETURN_IF_ERROR(ApplyDeletes());
     RETURN_IF_ERROR(Execute("UPDATE sluice_streams SET position = $1, merged_at = $2 WHERE staging_table = $3",
@@ -180,6 +169,7 @@ class ChMerge final : public SqlMergeTransaction {
 
   Result<std::unordered_set<std::string>> DeliveredEventIds(const std::vector<std::string>& ids) override {
     RETURN_IF_ERROR(WriteQueued());  // what was queued comes first
+    RETURN_IF_ERROR(AwaitInsert());
     std::unordered_set<std::string> delivered;
     if (ids.empty()) return delivered;
     std::string rows;
@@ -229,6 +219,7 @@ class ChMerge final : public SqlMergeTransaction {
     // Every row written before now is gone, unless the run writes its key again.
     deleted_through_ = write_version_++;
     deleted_keys_.clear();
+    nothing_stored_ = true;  // what is stored from now on, this run writes
     // A type without a key numbers its rows again from the start, so the
     // rebuilt rows replace the old ones in place.
     next_row_ = 0;
@@ -269,7 +260,7 @@ class ChMerge final : public SqlMergeTransaction {
         }
         out += fmt::format("{}\t1\t{}\n", write_version_, shard);
       }
-      RETURN_IF_ERROR(Write(tombstone_insert_, blocks));
+      RETURN_IF_ERROR(Write(context_.shards, tombstone_insert_, blocks));
     }
     ++write_version_;
     deleted_through_ = 0;
@@ -303,23 +294,29 @@ class ChMerge final : public SqlMergeTransaction {
     std::unordered_map<std::string, std::optional<std::string>> stored;
     if (!event_.key.empty()) {
       std::vector<size_t> firsts;
-      for (const auto& key : candidate_keys_) firsts.push_back(candidates_[key].front());
-      ASSIGN_OR_RETURN(stored, StoredVersions(rows, firsts));
+      for (const auto* candidate : candidate_keys_)
+        if (!nothing_stored_ || written_.count(ShardHash(candidate->first))) firsts.push_back(candidate->second.front());
+      if (!firsts.empty()) {
+        RETURN_IF_ERROR(AwaitInsert());  // the look-up must see the run's own rows
+        ASSIGN_OR_RETURN(stored, StoredVersions(rows, firsts));
+      }
     }
     std::vector<std::string> blocks(context_.shards.size());
     const auto write = [&](size_t r, const std::string& key) {
       const uint64_t shard = ShardHash(event_.key.empty() ? std::to_string(next_row_) : key);
+      if (!event_.key.empty()) written_.insert(shard);
       std::string& out = blocks[shard % blocks.size()];
       const Value* row = rows.row(r);
       for (size_t c = 0; c < rows.width(); ++c) {
         AppendValue(row[c], event_.columns[c].type, arena, &out);
         out += '\t';
       }
-      if (event_.key.empty()) out += std::to_string(next_row_++) + '\t';
-      out += fmt::format("{}\t0\t{}\n", write_version_, shard);
+      if (event_.key.empty()) fmt::format_to(std::back_inserter(out), "{}\t", next_row_++);
+      fmt::format_to(std::back_inserter(out), "{}\t0\t{}\n", write_version_, shard);
     };
-    for (const auto& key : candidate_keys_) {
-      const std::vector<size_t>& tries = candidates_[key];
+    for (const auto* candidate : candidate_keys_) {
+      const std::string& key = candidate->first;
+      const std::vector<size_t>& tries = candidate->second;
       if (event_.key.empty()) {  // every row is kept
         for (size_t r : tries) write(r, key);
         applied_.inserted += static_cast<int64_t>(tries.size());
@@ -352,15 +349,33 @@ class ChMerge final : public SqlMergeTransaction {
     pending_.reset();
     candidates_.clear();
     candidate_keys_.clear();
-    return Write(insert_, blocks);
+    // Sent while the run goes on queueing the next block; one at a time.
+    RETURN_IF_ERROR(AwaitInsert());
+    if (inserters_.empty()) {
+      for (ClickHouseClient* shard : context_.shards) {
+        ASSIGN_OR_RETURN(auto own, ClickHouseClient::Make(shard->url(), shard->database()));
+        inserters_.push_back(std::move(own));
+      }
+    }
+    inserting_ = inserter_.Submit([this, blocks = std::move(blocks)] {
+      std::vector<ClickHouseClient*> clients;
+      for (const auto& client : inserters_) clients.push_back(client.get());
+      return Write(clients, insert_, blocks);
+    });
+    return Status::Ok();
   }
+
+  // The outcome of the block being inserted, once it is in.
+  Status AwaitInsert() { return inserting_.valid() ? inserting_.get() : Status::Ok(); }
 
   UpsertCounts TakeApplied() { return std::exchange(applied_, UpsertCounts{}); }
 
-  Status Write(const std::string& insert, const std::vector<std::string>& blocks) {
+  // Block s to shard s (`clients`: one per shard).
+  Status Write(const std::vector<ClickHouseClient*>& clients, const std::string& insert,
+               const std::vector<std::string>& blocks) const {
     for (size_t s = 0; s < blocks.size(); ++s) {
       if (blocks[s].empty()) continue;
-      ClickHouseClient* shard = context_.shards[s];
+      ClickHouseClient* shard = clients[s];
       RETURN_IF_ERROR(ChRetry(context_, [&] { return shard->Insert(insert, blocks[s]); }));
     }
     return Status::Ok();
@@ -446,10 +461,10 @@ class ChMerge final : public SqlMergeTransaction {
   static void AppendValue(const Value& v, const ColumnType& type, const std::string& arena, std::string* out) {
     switch (v.kind) {
       case Value::Kind::kNull: AppendTsvNull(out); break;
-      case Value::Kind::kInt: *out += std::to_string(v.int_value); break;
+      case Value::Kind::kInt: fmt::format_to(std::back_inserter(*out), "{}", v.int_value); break;
       case Value::Kind::kReal:
-        if (type.kind == TypeKind::kDecimal) *out += fmt::format("{:.{}f}", v.real_value, type.scale);
-        else *out += fmt::format("{}", v.real_value);
+        if (type.kind == TypeKind::kDecimal) fmt::format_to(std::back_inserter(*out), "{:.{}f}", v.real_value, type.scale);
+        else fmt::format_to(std::back_inserter(*out), "{}", v.real_value);
         break;
       case Value::Kind::kText: AppendTsvField(v.text(arena), out); break;
     }
@@ -466,11 +481,21 @@ class ChMerge final : public SqlMergeTransaction {
   // Upserts not yet written: the rows, each key's rows in arrival order,
   // the keys in first-arrival order, and the counts not yet reported.
   std::unique_ptr<RowBatch> pending_;
-  std::unordered_map<std::string, std::vector<size_t>> candidates_;
-  std::vector<std::string> candidate_keys_;
+  using Candidates = std::unordered_map<std::string, std::vector<size_t>>;
+  Candidates candidates_;
+  std::vector<const Candidates::value_type*> candidate_keys_;  // into candidates_, whose elements stay put
   UpsertCounts applied_;
   uint64_t deleted_through_ = 0;  // DeleteAllRows: rows of this version or older are gone (0: none)
   std::unordered_map<std::string, KeyValues> deleted_keys_;  // DeleteKeys not written since, by joined key
+  // Whether the rows table held nothing but what this run wrote (its keys'
+  // hashes: a key whose hash is not here has no stored version then).
+  bool nothing_stored_ = false;
+  std::unordered_set<uint64_t> written_;
+  std::unique_ptr<ChStagingReader> staging_;  // made at the first read; uses context_
+  // The block being inserted, on the inserter's thread and connections.
+  std::vector<std::unique_ptr<ClickHouseClient>> inserters_;  // one per shard, made at the first insert
+  std::future<Status> inserting_;
+  WorkerThread inserter_{"ch-insert"};  // last: joins before what an insert uses is gone
 };
 
 }  // namespace

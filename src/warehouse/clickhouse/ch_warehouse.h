@@ -11,15 +11,19 @@
 //     history with the new last seq. Staging rows past the committed last seq
 //     belong to a load that died; readers ignore them and the next load of
 //     the type deletes them before it inserts. A block inserted twice (a
-//     retry after a lost answer) is read once (LIMIT 1 BY seq).
+//     retry after a lost answer) is read once (ch_staging_reader.h).
 //   - a merge run holds the type's merge lock in the bookkeeping store,
 //     reads the stored versions of each batch's keys, writes only rows that
 //     strictly win, and commits the stream position last. A run that dies
 //     after an insert is run again from the old position: its rows are
-//     written again, identical, and ReplacingMergeTree keeps one.
-// Inserts are synchronous; while a server is down they are retried (the
-// landing zone keeps the events) for up to ten minutes, then the load or
-// merge fails and is run again later.
+//     written again, identical, and ReplacingMergeTree keeps one. Where the
+//     table held nothing when the run began (or a rebuild emptied it), only
+//     keys the run itself wrote are looked up. A block is inserted while the
+//     run queues the next one, and is in before any look-up and the commit.
+// Inserts are synchronous (the server answers once the rows are stored);
+// while a server is down they are retried (the landing zone keeps the
+// events) for up to ten minutes, then the load or merge fails and is run
+// again later.
 #pragma once
 
 #include <memory>
