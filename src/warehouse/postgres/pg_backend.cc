@@ -1,5 +1,5 @@
 // Registers the PostgreSQL warehouse: `warehouse: {backend: postgres, dsn,
-// schema, readonly_role}`, for deployments where several collectors,
+// schema, readonly_role, read_dsn}`, for deployments where several collectors,
 // analysts and tools share one server.
 #include <algorithm>
 #include <cctype>
@@ -27,7 +27,11 @@ const bool kRegistered = RegisterBackend({
     .options = {{"dsn", "", "libpq connection string or URI; empty: $SLUICE_PG_DSN", nullptr},
                 {"schema", "public", "the schema every table sluice creates lives in", NotPlainIdentifier},
                 {"readonly_role", "", "a role granted USAGE on the schema and SELECT on the final tables",
-                 NotPlainIdentifier}},
+                 NotPlainIdentifier},
+                {"read_dsn", "",
+                 "the login `sluice sql` reads with (without --write), holding only readonly_role's rights; "
+                 "empty: $SLUICE_PG_READ_DSN, else dsn's login",
+                 nullptr}},
     .open = [](const WarehouseConfig& config, const std::string&) { return PgWarehouse::Open(PgOptions::From(config)); },
     .dialect = [](const WarehouseConfig& config) {
       return std::unique_ptr<SqlDialect>(new PgDialect(PgOptions::From(config).schema));
@@ -38,7 +42,7 @@ const bool kRegistered = RegisterBackend({
           return location.starts_with("postgresql://") || location.starts_with("postgres://");
         },
         .open = [](const std::string& location, const std::string& name_space, const std::string&) {
-          return PgWarehouse::OpenBookkeeping(PgOptions{location, name_space, ""});
+          return PgWarehouse::OpenBookkeeping(PgOptions{location, name_space, "", ""});
         }},
 });
 

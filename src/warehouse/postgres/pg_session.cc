@@ -129,27 +129,72 @@ Result<std::vector<SqlRow>> PgExecute(PgConnection* conn, std::string_view sql, 
   return rows;
 }
 
-Status PgQuery(PgConnection* conn, std::string_view sql, bool allow_writes, QuerySink* sink) {
+namespace {
+
+// The server's error for the statement, said in sluice sql's terms where the
+// reason is one of the read path's rules.
+Status QueryError(PGconn* conn, const PGresult* result, bool allow_writes, PgQueryLogin login) {
+  Status status = PgError(conn, result, "query");
+  if (status.code() != StatusCode::kInvalidArgument || allow_writes) return status;
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "25006")  // read_only_sql_transaction
+    return Status::InvalidArgument(
+        fmt::format("this statement would change the warehouse; pass --write to allow it ({})", status.message()));
+  // "cannot insert multiple commands into a prepared statement": a syntax
+  // error without a position, unlike every error of the parser itself. The
+  // server's own text follows, should another such error come this way.
+  if (sqlstate == "42601" && PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION) == nullptr)
+    return Status::InvalidArgument(fmt::format(
+        "without --write, run one statement at a time on PostgreSQL: several statements in one read-only query "
+        "are refused, none of them ran ({})",
+        status.message()));
+  if (sqlstate == "42501" && login == PgQueryLogin::kReader)  // insufficient_privilege
+    return Status::InvalidArgument(fmt::format(
+        "refused: the read-only login (warehouse.read_dsn) has no right to do this ({})", status.message()));
+  return status;
+}
+
+// Ends a COPY the user's statement started: sluice sql prints rows and has
+// no COPY data to send or relay. The COPY's final result follows.
+Status EndClientCopy(PGconn* conn, ExecStatusType state) {
+  if (state == PGRES_COPY_IN || state == PGRES_COPY_BOTH) PQputCopyEnd(conn, "sluice sql sends no COPY data");
+  if (state == PGRES_COPY_OUT || state == PGRES_COPY_BOTH) {
+    char* row = nullptr;
+    while (PQgetCopyData(conn, &row, /*async=*/0) > 0) PQfreemem(row);
+  }
+  return Status::InvalidArgument("COPY to or from the client (STDOUT, STDIN) is not supported by sluice sql; "
+                                 "SELECT the rows instead");
+}
+
+}  // namespace
+
+Status PgQuery(PgConnection* conn, std::string_view sql, bool allow_writes, QuerySink* sink, PgQueryLogin login) {
   PgTransaction txn(conn);
   // Read-only unless --write: PostgreSQL itself refuses any write then.
   RETURN_IF_ERROR(txn.Begin(allow_writes ? "BEGIN" : "BEGIN READ ONLY"));
   const std::string text(sql);
-  if (PQsendQuery(conn->get(), text.c_str()) != 1) return PgError(conn->get(), nullptr, "sending the query");
+  // Reading, the extended protocol: PostgreSQL takes one statement only, so
+  // none can end the read-only transaction and run another after it.
+  const int sent = allow_writes ? PQsendQuery(conn->get(), text.c_str())
+                                : PQsendQueryParams(conn->get(), text.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                                    /*resultFormat=*/0);
+  if (sent != 1) return PgError(conn->get(), nullptr, "sending the query");
   Status status;
   bool any = false;
   // Every statement's result comes in turn; drain them all, even after an error.
   while (PGresult* raw = PQgetResult(conn->get())) {
     PgResult result(raw);
     const ExecStatusType state = PQresultStatus(raw);
+    if (state == PGRES_COPY_OUT || state == PGRES_COPY_IN || state == PGRES_COPY_BOTH) {
+      Status copy = EndClientCopy(conn->get(), state);
+      if (status.ok()) status = copy;
+      continue;
+    }
     if (!status.ok()) continue;
     if (state == PGRES_EMPTY_QUERY) continue;
     if (state != PGRES_TUPLES_OK && state != PGRES_COMMAND_OK) {
-      status = PgError(conn->get(), raw, "query");
-      const char* sqlstate = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-      if (status.code() == StatusCode::kInvalidArgument && !allow_writes && sqlstate &&
-          std::string_view(sqlstate) == "25006")
-        status = Status::InvalidArgument(
-            fmt::format("this statement would change the warehouse; pass --write to allow it ({})", status.message()));
+      status = QueryError(conn->get(), raw, allow_writes, login);
       continue;
     }
     any = true;

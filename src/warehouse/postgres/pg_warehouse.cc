@@ -1,12 +1,11 @@
 #include "warehouse/postgres/pg_warehouse.h"
 
+#include <algorithm>
 #include <cstdlib>
-#include <map>
 
 #include "base/log.h"
 #include "base/text.h"
 #include "warehouse/postgres/pg_internal.h"
-#include "warehouse/schema_diff.h"
 
 namespace sluice {
 
@@ -17,100 +16,26 @@ Result<std::unique_ptr<Warehouse>> PgWarehouse::Open(PgOptions options) {
       return Status::InvalidArgument("warehouse.backend is postgres but neither warehouse.dsn nor $SLUICE_PG_DSN is set");
     options.dsn = env;  // a merge opens a second connection with it
   }
+  if (options.read_dsn.empty()) {
+    if (const char* env = std::getenv("SLUICE_PG_READ_DSN")) options.read_dsn = env;
+  }
+  return Connect(std::move(options));
+}
+
+Result<std::unique_ptr<Warehouse>> PgWarehouse::Connect(PgOptions options) {
   // Unqualified names in `sluice sql` mean the warehouse's tables.
   ASSIGN_OR_RETURN(auto session, PgSession::Open(options.dsn, options.schema));
   return std::unique_ptr<Warehouse>(new PgWarehouse(std::move(session), std::move(options)));
 }
 
 Result<BookkeepingStore> PgWarehouse::OpenBookkeeping(PgOptions options) {
-  ASSIGN_OR_RETURN(auto warehouse, Open(std::move(options)));
+  ASSIGN_OR_RETURN(auto warehouse, Connect(std::move(options)));
   RETURN_IF_ERROR(warehouse->Prepare(Catalog{}));
   SqlSession* session = static_cast<PgWarehouse*>(warehouse.get())->session_.get();
   return BookkeepingStore{std::move(warehouse), session};
 }
 
 std::string PgWarehouse::Table(std::string_view name) const { return dialect_.TableName(name); }
-
-Result<bool> PgWarehouse::SchemaIsCurrent(const Catalog& catalog) {
-  for (const auto& table : SystemTables()) {
-    ASSIGN_OR_RETURN(PgResult r, conn()->Query("SELECT to_regclass($1) IS NOT NULL", {Table(table.name)}));
-    if (r.Get(0, 0) != "t") return false;
-  }
-  for (const auto& event : catalog.events) {
-    ASSIGN_OR_RETURN(PgResult r, conn()->Query(fmt::format("SELECT column_name, type, coalesce(key_position, 0) FROM {} "
-                                                          "WHERE table_name = $1", Table("sluice_columns")),
-                                              {event.table}));
-    const std::map<std::string, AppliedColumn> wanted = WantedColumns(event);
-    if (static_cast<size_t>(r.rows()) != wanted.size()) return false;
-    for (int i = 0; i < r.rows(); ++i) {
-      auto it = wanted.find(std::string(r.Get(i, 0)));
-      if (it == wanted.end() || it->second.type != r.Get(i, 1) || it->second.key_position != r.GetInt(i, 2))
-        return false;
-    }
-    ASSIGN_OR_RETURN(PgResult ready,
-                     conn()->Query(fmt::format("SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AND "
-                                              "EXISTS (SELECT 1 FROM {} WHERE staging_table = $3)",
-                                              Table("sluice_streams")),
-                                  {Table(event.table), Table(event.staging_table()), event.staging_table()}));
-    if (ready.Get(0, 0) != "t") return false;
-    for (const IndexDef& index : FinalTableDef(event).indexes) {
-      ASSIGN_OR_RETURN(PgResult r, conn()->Query("SELECT to_regclass($1) IS NOT NULL", {Table(index.name)}));
-      if (r.Get(0, 0) != "t") return false;
-    }
-    if (!options_.readonly_role.empty()) {
-      ASSIGN_OR_RETURN(PgResult granted,
-                       conn()->Query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AND "
-                                    "has_table_privilege($1, $2, 'SELECT') AND has_schema_privilege($1, $3, 'USAGE')",
-                                    {options_.readonly_role, Table(event.table), options_.schema}));
-      if (granted.Get(0, 0) != "t") return false;
-    }
-  }
-  return true;
-}
-
-Status PgWarehouse::PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals) {
-  ASSIGN_OR_RETURN(PgResult read, conn()->Query(fmt::format("SELECT column_name, type, coalesce(key_position, 0) FROM {} "
-                                                           "WHERE table_name = $1", Table("sluice_columns")),
-                                               {event.table}));
-  std::map<std::string, AppliedColumn> applied;
-  for (int i = 0; i < read.rows(); ++i)
-    applied[std::string(read.Get(i, 0))] = {std::string(read.Get(i, 1)), static_cast<int>(read.GetInt(i, 2))};
-  const std::string remember_sql = fmt::format(
-      "INSERT INTO {} (table_name, column_name, type, key_position) VALUES ($1, $2, $3, $4) "
-      "ON CONFLICT (table_name, column_name) DO UPDATE SET type = excluded.type, key_position = excluded.key_position",
-      Table("sluice_columns"));
-  const auto remember = [&](const ColumnSpec& col) {
-    const int key = KeyPosition(event, col.name);
-    return conn()
-        ->Query(remember_sql, {event.table, col.name, col.type.ToString(),
-                               key ? std::optional<std::string>(std::to_string(key)) : std::nullopt})
-        .status();
-  };
-  if (applied.empty()) {
-    ASSIGN_OR_RETURN(PgResult exists, conn()->Query("SELECT to_regclass($1) IS NOT NULL", {Table(event.table)}));
-    if (exists.Get(0, 0) == "t") {
-      refusals->push_back(ForeignTableRefusal(event));
-      return Status::Ok();
-    }
-    RETURN_IF_ERROR(conn()->Exec(dialect_.CreateTable(FinalTableDef(event))));
-    for (const auto& col : event.columns) RETURN_IF_ERROR(remember(col));
-  } else {
-    const TableDef final_table = FinalTableDef(event);
-    for (const ColumnSpec* col : ColumnsToAdd(event, applied, refusals)) {
-      const ColumnDef& def = final_table.columns[static_cast<size_t>(event.ColumnIndex(col->name))];
-      RETURN_IF_ERROR(conn()->Exec(dialect_.AddColumn(final_table, def)));
-      RETURN_IF_ERROR(remember(*col));
-    }
-  }
-  if (const std::string indexes = dialect_.CreateIndexes(FinalTableDef(event)); !indexes.empty())
-    RETURN_IF_ERROR(conn()->Exec(indexes));
-  RETURN_IF_ERROR(conn()->Exec(dialect_.CreateTable(StagingTableDef(event))));
-  return conn()
-      ->Query(fmt::format("INSERT INTO {} (staging_table, event_type, position) VALUES ($1, $2, 0) "
-                          "ON CONFLICT DO NOTHING", Table("sluice_streams")),
-              {event.staging_table(), event.name})
-      .status();
-}
 
 Status PgWarehouse::GrantReadOnly(const Catalog& catalog) {
   const std::string role = QuoteIdent(options_.readonly_role);
@@ -122,9 +47,77 @@ Status PgWarehouse::GrantReadOnly(const Catalog& catalog) {
                                                  options_.readonly_role, st.message()));
   }
   RETURN_IF_ERROR(conn()->Exec(fmt::format("GRANT USAGE ON SCHEMA {} TO {}", QuoteIdent(options_.schema), role)));
-  for (const auto& event : catalog.events)
-    RETURN_IF_ERROR(conn()->Exec(fmt::format("GRANT SELECT ON {} TO {}", Table(event.table), role)));
+  // A few hundred tables a statement: a round trip per type would be minutes at 20 000 types.
+  for (size_t first = 0; first < catalog.events.size(); first += 500) {
+    std::vector<std::string> tables;
+    for (size_t i = first; i < std::min(catalog.events.size(), first + 500); ++i)
+      tables.push_back(Table(catalog.events[i].table));
+    RETURN_IF_ERROR(conn()->Exec(fmt::format("GRANT SELECT ON {} TO {}", Join(tables, ", "), role)));
+  }
+  // The read path's login gets the role's rights and no others: `sluice sql`
+  // then reads what analysts read. A user that does not exist (yet) is left
+  // alone; connecting as it fails with PostgreSQL's own message.
+  ASSIGN_OR_RETURN(bool lacks, ReaderLacksRole());
+  if (!lacks) return Status::Ok();
+  const std::string reader = *ReaderUser();
+  if (Status st = conn()->Exec(fmt::format("GRANT {} TO {}", role, QuoteIdent(reader))); !st.ok())
+    return Status::InvalidArgument(fmt::format("cannot grant warehouse.readonly_role '{}' to warehouse.read_dsn's "
+                                               "user '{}' ({}); grant it yourself: GRANT {} TO {}",
+                                               options_.readonly_role, reader, st.message(), role, QuoteIdent(reader)));
   return Status::Ok();
+}
+
+std::optional<std::string> PgWarehouse::ReaderUser() const {
+  if (options_.read_dsn.empty()) return std::nullopt;
+  PQconninfoOption* parsed = PQconninfoParse(options_.read_dsn.c_str(), nullptr);
+  if (parsed == nullptr) return std::nullopt;  // connecting says what is wrong with it
+  std::optional<std::string> user;
+  for (const PQconninfoOption* o = parsed; o->keyword != nullptr; ++o)
+    if (std::string_view(o->keyword) == "user" && o->val != nullptr && *o->val != '\0') user = o->val;
+  PQconninfoFree(parsed);
+  return user;
+}
+
+Result<bool> PgWarehouse::ReaderLacksRole() {
+  const std::optional<std::string> reader = ReaderUser();
+  if (!reader || options_.readonly_role.empty()) return false;
+  ASSIGN_OR_RETURN(PgResult r, conn()->Query("SELECT count(*) FROM pg_roles WHERE rolname IN ($1::name, $2::name)",
+                                             {*reader, options_.readonly_role}));
+  const int64_t wanted = *reader == options_.readonly_role ? 1 : 2;
+  if (r.GetInt(0, 0) != wanted) return false;  // one of them is missing: nothing to grant yet
+  ASSIGN_OR_RETURN(PgResult member,
+                   conn()->Query("SELECT pg_has_role($1::name, $2::name, 'MEMBER')", {*reader, options_.readonly_role}));
+  return member.Get(0, 0) != "t";
+}
+
+Result<std::unique_ptr<PgSession>> PgWarehouse::OpenReader() {
+  ASSIGN_OR_RETURN(auto reader, PgSession::Open(options_.read_dsn, options_.schema));
+  // A read-only transaction restrains none of these; the login must.
+  ASSIGN_OR_RETURN(PgResult who, reader->conn()->Query(
+                                     "SELECT current_user, rolsuper, "
+                                     "pg_has_role(current_user, 'pg_read_server_files', 'MEMBER') OR "
+                                     "pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') OR "
+                                     "pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') "
+                                     "FROM pg_roles WHERE rolname = current_user"));
+  const std::string user(who.Get(0, 0));
+  if (who.Get(0, 1) == "t")
+    return Status::InvalidArgument(fmt::format("warehouse.read_dsn logs in as '{}', a superuser, whose rights no "
+                                               "read-only transaction restrains; give it a login with only "
+                                               "readonly_role's rights",
+                                               user));
+  if (who.Get(0, 2) == "t")
+    return Status::InvalidArgument(fmt::format("warehouse.read_dsn logs in as '{}', which may read or write the "
+                                               "server's files or run programs on it; give it a login with only "
+                                               "readonly_role's rights",
+                                               user));
+  RETURN_IF_ERROR(session_->EnsureConnected());
+  ASSIGN_OR_RETURN(PgResult main, conn()->Query("SELECT current_user"));
+  if (main.Get(0, 0) == user)
+    return Status::InvalidArgument(fmt::format("warehouse.read_dsn logs in as '{}', as warehouse.dsn does, with "
+                                               "every right sluice has; give it a login of its own with only "
+                                               "readonly_role's rights",
+                                               user));
+  return reader;
 }
 
 Status PgWarehouse::Prepare(const Catalog& catalog) {
@@ -132,17 +125,26 @@ Status PgWarehouse::Prepare(const Catalog& catalog) {
   // Most runs change nothing: check before taking the lock.
   ASSIGN_OR_RETURN(bool current, SchemaIsCurrent(catalog));
   if (current) return Status::Ok();
-  return session_->InTransaction([&]() -> Status {
-    RETURN_IF_ERROR(PgLock(conn(), "sluice:prepare:" + options_.schema));
+  // In several transactions, each under the prepare lock: one transaction
+  // for a large catalog would hold a lock for every table it creates, more
+  // than the server's lock table holds ("out of shared memory"). Every
+  // statement is idempotent, so a run that stops midway is finished by the
+  // next one.
+  const auto locked = [&](const std::function<Status()>& body) {
+    return session_->InTransaction([&]() -> Status {
+      RETURN_IF_ERROR(PgLock(conn(), "sluice:prepare:" + options_.schema));
+      return body();
+    });
+  };
+  RETURN_IF_ERROR(locked([&]() -> Status {
     RETURN_IF_ERROR(conn()->Exec(dialect_.Preamble()));
     for (const auto& table : SystemTables())
       RETURN_IF_ERROR(conn()->Exec(dialect_.CreateTable(table) + dialect_.CreateIndexes(table)));
-    std::vector<std::string> refusals;
-    for (const auto& event : catalog.events) RETURN_IF_ERROR(PrepareEvent(event, &refusals));
-    RETURN_IF_ERROR(RefusalStatus(refusals));
-    if (!options_.readonly_role.empty()) RETURN_IF_ERROR(GrantReadOnly(catalog));
     return Status::Ok();
-  });
+  }));
+  RETURN_IF_ERROR(PrepareEvents(catalog, locked));
+  if (options_.readonly_role.empty()) return Status::Ok();
+  return locked([&] { return GrantReadOnly(catalog); });
 }
 
 Result<std::optional<std::string>> PgWarehouse::LoadedAs(const std::string& event_type, const std::string& checksum) {
@@ -201,6 +203,10 @@ Result<EventStatus> PgWarehouse::GetStatus(const EventSpec& event) {
 }
 
 Status PgWarehouse::Query(std::string_view sql, bool allow_writes, QuerySink* sink) {
+  if (!allow_writes && !options_.read_dsn.empty()) {
+    ASSIGN_OR_RETURN(auto reader, OpenReader());
+    return PgQuery(reader->conn(), sql, /*allow_writes=*/false, sink, PgQueryLogin::kReader);
+  }
   RETURN_IF_ERROR(session_->EnsureConnected());
   return PgQuery(conn(), sql, allow_writes, sink);
 }

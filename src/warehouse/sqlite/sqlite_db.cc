@@ -1,5 +1,9 @@
 #include "warehouse/sqlite/sqlite_db.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "base/digest.h"
 
 namespace sluice {
@@ -17,6 +21,12 @@ void Md5Function(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, hex.data(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
 }
 
+// "refused: …" when the authorizer refused what just failed.
+std::optional<Status> Refused(const SqliteAuthority* authority) {
+  if (authority == nullptr || authority->refusal.what.empty()) return std::nullopt;
+  return Status::InvalidArgument("refused: " + authority->refusal.what);
+}
+
 }  // namespace
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
@@ -24,6 +34,7 @@ SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
     sqlite3_finalize(stmt_);
     db_ = o.db_;
     stmt_ = o.stmt_;
+    authority_ = o.authority_;
     o.stmt_ = nullptr;
   }
   return *this;
@@ -33,6 +44,10 @@ Result<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  if (auto refused = Refused(authority_); refused && rc == SQLITE_AUTH) {
+    sqlite3_reset(stmt_);
+    return *refused;
+  }
   const StatusCode code = (rc == SQLITE_BUSY || rc == SQLITE_FULL || rc == SQLITE_IOERR) ? StatusCode::kUnavailable
                           : rc == SQLITE_CONSTRAINT                                      ? StatusCode::kAlreadyExists
                                                                                          : StatusCode::kIOError;
@@ -57,38 +72,6 @@ Status SqliteStatement::Run() {
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
 
-int SqliteAuthorize(void* reading, int action, const char* arg1, const char* arg2, const char* /*db*/,
-                    const char* /*trigger*/) {
-  auto* refusal = static_cast<SqliteReadRefusal*>(reading);
-  const auto deny = [&](std::string what, bool writes) {
-    if (refusal != nullptr && refusal->what.empty()) *refusal = {std::move(what), writes};
-    return SQLITE_DENY;
-  };
-  switch (action) {
-    case SQLITE_ATTACH:  // a file anywhere the user can write, and its tables in the query
-    case SQLITE_DETACH:
-      return deny("ATTACH and DETACH are not allowed", false);
-    case SQLITE_FUNCTION:
-      // fts3_tokenizer(name) reveals a code address (and with a pointer,
-      // jumps to it); load_extension runs a library's code.
-      if (arg2 != nullptr && (sqlite3_stricmp(arg2, "fts3_tokenizer") == 0 || sqlite3_stricmp(arg2, "load_extension") == 0))
-        return deny(fmt::format("the function {}() is not allowed", arg2), false);
-      return SQLITE_OK;
-    case SQLITE_PRAGMA: {
-      if (refusal == nullptr) return SQLITE_OK;  // sluice's own statements
-      // Reading: only the pragmas that describe tables, and user_version's value.
-      static constexpr const char* kDescribe[] = {"table_info", "table_xinfo", "index_list", "index_info",
-                                                  "index_xinfo", "foreign_key_list", "table_list"};
-      for (const char* allowed : kDescribe)
-        if (arg1 != nullptr && sqlite3_stricmp(arg1, allowed) == 0) return SQLITE_OK;
-      if (arg1 != nullptr && arg2 == nullptr && sqlite3_stricmp(arg1, "user_version") == 0) return SQLITE_OK;
-      return deny(fmt::format("PRAGMA {} may change the warehouse or reveal the process", arg1 ? arg1 : ""), true);
-    }
-    default:
-      return SQLITE_OK;
-  }
-}
-
 Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   SqliteDb db;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -107,7 +90,8 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, bool create) {
   if (!config(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0) || !config(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0) ||
       !config(SQLITE_DBCONFIG_DEFENSIVE, 1))
     return Status::Internal(fmt::format("sqlite: cannot harden the connection: {}", sqlite3_errmsg(db.db_)));
-  sqlite3_set_authorizer(db.db_, SqliteAuthorize, nullptr);
+  sqlite3_set_authorizer(db.db_, SqliteAuthorize, db.authority_.get());
+  db.value_limit_ = sqlite3_limit(db.db_, SQLITE_LIMIT_LENGTH, -1);
   // md5() for dbt.hash(), as PostgreSQL has it.
   if (sqlite3_create_function_v2(db.db_, "md5", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, Md5Function, nullptr,
                                  nullptr, nullptr) != SQLITE_OK)
@@ -123,13 +107,20 @@ Status SqliteDb::Error(std::string_view what) const {
   return Status::IOError(fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db_)));
 }
 
+Status SqliteDb::PrepareFailure() const {
+  if (auto refused = Refused(authority_.get())) return *refused;
+  return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+}
+
 Status SqliteDb::Exec(std::string_view sql) {
   char* err = nullptr;
   const std::string text(sql);
+  authority_->BeginStatement();
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
+    if (auto refused = Refused(authority_.get())) return *refused;
     if (rc == SQLITE_BUSY || rc == SQLITE_FULL || rc == SQLITE_IOERR) return Status::Unavailable("sqlite: " + msg);
     return Status::IOError("sqlite: " + msg);
   }
@@ -138,11 +129,53 @@ Status SqliteDb::Exec(std::string_view sql) {
 
 Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
+  authority_->BeginStatement();
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                         nullptr) != SQLITE_OK) {
-    return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+                         nullptr) != SQLITE_OK)
+    return PrepareFailure();
+  return SqliteStatement(db_, stmt, authority_.get());
+}
+
+Result<SqliteStatement> SqliteDb::PrepareNext(std::string_view* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  authority_->BeginStatement();
+  if (sqlite3_prepare_v2(db_, sql->data(), static_cast<int>(sql->size()), &stmt, &tail) != SQLITE_OK)
+    return PrepareFailure();
+  sql->remove_prefix(static_cast<size_t>(tail - sql->data()));
+  return SqliteStatement(db_, stmt, authority_.get());
+}
+
+SqliteSpeakerScope::SqliteSpeakerScope(SqliteDb* db, SqliteSpeaker speaker)
+    : db_(db), previous_(db->authority().speaker) {
+  if (speaker == SqliteSpeaker::kUserWrites) {
+    // Read as sluice: staging tables are named in sluice_streams, which a
+    // warehouse not yet prepared lacks.
+    Speak(SqliteSpeaker::kSluice);
+    std::vector<std::string> staging;
+    entered_ = [&]() -> Status {
+      ASSIGN_OR_RETURN(int64_t streams, db->QueryInt("SELECT count(*) FROM sqlite_master "
+                                                     "WHERE type = 'table' AND name = 'sluice_streams'"));
+      if (streams == 0) return Status::Ok();
+      ASSIGN_OR_RETURN(auto rows, db->Prepare("SELECT staging_table FROM sluice_streams"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows.Step());
+        if (!row) break;
+        staging.emplace_back(rows.ColumnText(0));
+      }
+      return Status::Ok();
+    }();
+    db->authority().staging_tables = std::move(staging);
   }
-  return SqliteStatement(db_, stmt);
+  Speak(speaker);
+}
+
+SqliteSpeakerScope::~SqliteSpeakerScope() { Speak(previous_); }
+
+void SqliteSpeakerScope::Speak(SqliteSpeaker speaker) {
+  db_->authority().speaker = speaker;
+  sqlite3_limit(db_->get(), SQLITE_LIMIT_LENGTH,
+                speaker == SqliteSpeaker::kSluice ? db_->value_limit_ : std::min(kUserValueLimit, db_->value_limit_));
 }
 
 Result<int64_t> SqliteDb::QueryInt(std::string_view sql) {

@@ -5,18 +5,25 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "warehouse/sqlite/sqlite_authorizer.h"
 
 namespace sluice {
 
 class SqliteStatement {
  public:
   SqliteStatement() = default;
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  SqliteStatement(SqliteStatement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // With `authority` (the connection's), a step the authorizer refuses
+  // fails with its reason.
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, const SqliteAuthority* authority = nullptr)
+      : db_(db), stmt_(stmt), authority_(authority) {}
+  SqliteStatement(SqliteStatement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), authority_(o.authority_) {
+    o.stmt_ = nullptr;
+  }
   SqliteStatement& operator=(SqliteStatement&& o) noexcept;
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
@@ -37,7 +44,9 @@ class SqliteStatement {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
 
-  // Steps once: true with a row, false when done.
+  // Steps once: true with a row, false when done. A step the authorizer
+  // refuses (a PRAGMA behind a pragma_* table) is InvalidArgument with its
+  // reason.
   Result<bool> Step();
   // Steps to completion, ignoring rows, and resets.
   Status Run();
@@ -56,25 +65,22 @@ class SqliteStatement {
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  const SqliteAuthority* authority_ = nullptr;
 };
 
-// Why the authorizer refused a statement of the read-only path (empty: it did not).
-struct SqliteReadRefusal {
-  std::string what;
-  bool writes = false;  // allowed with --write
-};
-
-// The authorizer of every connection (user data null: ATTACH, DETACH,
-// fts3_tokenizer() and load_extension() refused) and, with a
-// SqliteReadRefusal as user data, of the read-only path (also every PRAGMA
-// but those that describe tables), which records why it refused.
-int SqliteAuthorize(void* reading, int action, const char* arg1, const char* arg2, const char* db,
-                    const char* trigger);
+// The longest string or blob a user's SQL may make or read, instead of
+// SQLite's 1e9 bytes: randomblob(), zeroblob(), printf('%.*c', …) and
+// group_concat() allocate up to it, in the process that also collects
+// events. Far above any value sluice stores (an event is at most 16 MiB).
+inline constexpr int kUserValueLimit = 100'000'000;
 
 class SqliteDb {
  public:
   SqliteDb() = default;
-  SqliteDb(SqliteDb&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  SqliteDb(SqliteDb&& o) noexcept
+      : db_(o.db_), authority_(std::move(o.authority_)), value_limit_(o.value_limit_) {
+    o.db_ = nullptr;
+  }
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
   ~SqliteDb();
@@ -82,18 +88,61 @@ class SqliteDb {
   // Opens (creating if `create`) the database at `path` with sluice's
   // settings: WAL, synchronous=FULL, a busy timeout for other processes;
   // hardened: defensive mode, no extensions, no two-argument
-  // fts3_tokenizer(), and SqliteAuthorize.
+  // fts3_tokenizer(), and SqliteAuthorize with sluice speaking until a
+  // SqliteSpeakerScope says otherwise.
   static Result<SqliteDb> Open(const std::string& path, bool create);
 
   sqlite3* get() const { return db_; }
+  // Exec, Prepare and PrepareNext fail with the authorizer's reason
+  // ("refused: …", InvalidArgument) when it refused the statement.
   Status Exec(std::string_view sql);
   Result<SqliteStatement> Prepare(std::string_view sql);
+  // Prepares the first statement of `*sql` (a script of the user's) and
+  // moves `*sql` past it. Only whitespace or a comment gives a statement
+  // whose get() is null.
+  Result<SqliteStatement> PrepareNext(std::string_view* sql);
   // The first column of the first row of `sql`, as an integer (0 when none).
   Result<int64_t> QueryInt(std::string_view sql);
   Status Error(std::string_view what) const;
 
+  // Who speaks, and why the last statement was refused.
+  SqliteAuthority& authority() { return *authority_; }
+  const SqliteAuthority& authority() const { return *authority_; }
+
  private:
+  friend class SqliteSpeakerScope;
+
+  // Why the statement just prepared failed: the authorizer's refusal, or
+  // SQLite's message.
+  Status PrepareFailure() const;
+
   sqlite3* db_ = nullptr;
+  // The authorizer's user data: at a stable address while SqliteDb moves.
+  std::unique_ptr<SqliteAuthority> authority_ = std::make_unique<SqliteAuthority>();
+  int value_limit_ = 0;  // SQLITE_LIMIT_LENGTH of sluice's own statements
+};
+
+// While alive, `db`'s statements are `speaker`'s (SqliteAuthorize's rules),
+// and with a user speaking no string or blob is longer than
+// kUserValueLimit. Restores the previous speaker when it goes: scopes nest
+// (SqliteTransaction speaks as sluice inside a user's scope). kUserWrites
+// first reads the staging tables' names (sluice_streams); entered() is not
+// ok when it could not, and the caller must not run the user's SQL then.
+class SqliteSpeakerScope {
+ public:
+  SqliteSpeakerScope(SqliteDb* db, SqliteSpeaker speaker);
+  SqliteSpeakerScope(const SqliteSpeakerScope&) = delete;
+  SqliteSpeakerScope& operator=(const SqliteSpeakerScope&) = delete;
+  ~SqliteSpeakerScope();
+
+  [[nodiscard]] Status entered() const { return entered_; }
+
+ private:
+  void Speak(SqliteSpeaker speaker);
+
+  SqliteDb* db_;
+  SqliteSpeaker previous_;
+  Status entered_;
 };
 
 }  // namespace sluice

@@ -10,6 +10,9 @@ namespace sluice {
 namespace {
 
 constexpr std::string_view kBuilding = "__sluice_building";
+// The rows an incremental run brings, in the temp schema (not sluice_*: its
+// table is the model's, built in the model's scope).
+constexpr std::string_view kIncoming = "__sluice_incoming";
 
 std::string TypeOf(const SeedRows::Column& column) {
   if (!column.declared_type.empty()) return column.declared_type;
@@ -58,11 +61,29 @@ Result<int64_t> SqliteModelStore::Count(std::string_view relation) {
   return db_->QueryInt(fmt::format("SELECT count(*) FROM {}", relation));
 }
 
+Status SqliteModelStore::ExecAround(std::string_view sql) {
+  std::string_view rest = sql;
+  ASSIGN_OR_RETURN(SqliteStatement stmt, db_->PrepareNext(&rest));
+  while (!rest.empty()) {
+    auto after = db_->PrepareNext(&rest);
+    if (!after.ok() || after->get() != nullptr)
+      return Status::InvalidArgument("a model's SQL must be one SELECT: it holds another statement after it");
+  }
+  if (stmt.get() == nullptr) return Status::InvalidArgument("a model's SQL is empty");
+  return stmt.Run();
+}
+
 Status SqliteModelStore::CreateView(std::string_view name, std::string_view select) {
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
+  SqliteSpeakerScope user(db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   RETURN_IF_ERROR(DropInTransaction(name));
-  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE VIEW {} AS\n{}", QuoteIdent(name), select)));
+  RETURN_IF_ERROR(ExecAround(fmt::format("CREATE VIEW {} AS\n{}", QuoteIdent(name), select)));
+  // SQLite compiles a view only when it is read: compiling it now makes what
+  // the view may not do (a function outside the allow-list) fail its build,
+  // not its readers.
+  RETURN_IF_ERROR(db_->Prepare(fmt::format("SELECT * FROM {}", QuoteIdent(name))).status());
   return txn.Commit();
 }
 
@@ -70,14 +91,21 @@ Result<int64_t> SqliteModelStore::ReplaceTable(std::string_view name, std::strin
   const std::string building = QuoteIdent(std::string(name) + std::string(kBuilding));
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
+  SqliteSpeakerScope user(db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   RETURN_IF_ERROR(db_->Exec(fmt::format("DROP TABLE IF EXISTS {}", building)));
-  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TABLE {} AS\n{}", building, select)));
+  RETURN_IF_ERROR(ExecAround(fmt::format("CREATE TABLE {} AS\n{}", building, select)));
   RETURN_IF_ERROR(DropInTransaction(name));
   // The legacy rename leaves views alone: one that reads `name` would be
   // rewritten (or refused) by the modern one while `name` is being replaced.
-  RETURN_IF_ERROR(db_->Exec("PRAGMA legacy_alter_table = ON"));
+  // A connection setting: sluice's to change, not the model's.
+  const auto legacy_alter_table = [&](bool on) {
+    SqliteSpeakerScope sluice(db_, SqliteSpeaker::kSluice);
+    return db_->Exec(on ? "PRAGMA legacy_alter_table = ON" : "PRAGMA legacy_alter_table = OFF");
+  };
+  RETURN_IF_ERROR(legacy_alter_table(true));
   Status renamed = db_->Exec(fmt::format("ALTER TABLE {} RENAME TO {}", building, QuoteIdent(name)));
-  RETURN_IF_ERROR(db_->Exec("PRAGMA legacy_alter_table = OFF"));
+  RETURN_IF_ERROR(legacy_alter_table(false));
   RETURN_IF_ERROR(renamed);
   ASSIGN_OR_RETURN(int64_t rows, Count(QuoteIdent(name)));
   RETURN_IF_ERROR(txn.Commit());
@@ -87,15 +115,18 @@ Result<int64_t> SqliteModelStore::ReplaceTable(std::string_view name, std::strin
 Result<int64_t> SqliteModelStore::MergeIncremental(std::string_view name, std::string_view select,
                                                    const std::vector<std::string>& unique_key, SchemaChange change) {
   const std::string table = QuoteIdent(name);
-  const std::string incoming = "temp.sluice_incoming";
+  const std::string incoming_name = std::string(name) + std::string(kIncoming);
+  const std::string incoming = "temp." + QuoteIdent(incoming_name);
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
+  SqliteSpeakerScope user(db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   RETURN_IF_ERROR(db_->Exec(fmt::format("DROP TABLE IF EXISTS {}", incoming)));
-  RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TEMP TABLE sluice_incoming AS\n{}", select)));
+  RETURN_IF_ERROR(ExecAround(fmt::format("CREATE TEMP TABLE {} AS\n{}", QuoteIdent(incoming_name), select)));
   ASSIGN_OR_RETURN(auto existing, Columns(name));
   if (existing.empty()) return Status::NotFound(fmt::format("incremental model {}: no such table", name));
-  ASSIGN_OR_RETURN(auto arriving, db_->Prepare("SELECT name, type FROM pragma_table_info('sluice_incoming', 'temp') "
-                                               "ORDER BY cid"));
+  ASSIGN_OR_RETURN(auto arriving, db_->Prepare("SELECT name, type FROM pragma_table_info(?, 'temp') ORDER BY cid"));
+  arriving.BindText(1, incoming_name);
   std::vector<RelationColumn> new_columns;
   while (true) {
     ASSIGN_OR_RETURN(bool row, arriving.Step());
@@ -125,6 +156,8 @@ Result<int64_t> SqliteModelStore::MergeIncremental(std::string_view name, std::s
 Status SqliteModelStore::Drop(std::string_view name) {
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
+  SqliteSpeakerScope user(db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   RETURN_IF_ERROR(DropInTransaction(name));
   return txn.Commit();
 }
@@ -138,6 +171,8 @@ Result<int64_t> SqliteModelStore::LoadSeed(std::string_view name, const SeedRows
   ASSIGN_OR_RETURN(const std::vector<SqlParams> rows, SeedParams(seed, /*booleans_as_integers=*/true));
   SqliteTransaction txn(db_);
   RETURN_IF_ERROR(txn.Begin());
+  SqliteSpeakerScope user(db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   RETURN_IF_ERROR(DropInTransaction(name));
   RETURN_IF_ERROR(db_->Exec(fmt::format("CREATE TABLE {} (\n  {}\n)", QuoteIdent(name), Join(columns, ",\n  "))));
   RETURN_IF_ERROR(InsertRows(session(), fmt::format("INSERT INTO {} ({})", QuoteIdent(name), Join(names, ", ")), rows));

@@ -6,6 +6,11 @@
 // dropping or renaming never touches other relations: a view is resolved
 // when it is read. Seed values are stored as sluice stores event values:
 // booleans 0/1, timestamps as "YYYY-MM-DD HH:MM:SS.ffffff" in UTC.
+//
+// What builds, replaces or drops a model or seed runs as the user's SQL
+// (SqliteSpeaker::kUserWrites): the model's SELECT calls only allowed
+// functions, and a model or seed named like one of sluice's tables
+// (sluice_*, a staging table) cannot replace it.
 #pragma once
 
 #include "warehouse/sql/sql_model_store.h"
@@ -33,6 +38,9 @@ class SqliteModelStore final : public SqlModelStore {
   Result<int64_t> LoadSeed(std::string_view name, const SeedRows& seed) override;
 
  private:
+  // Runs `sql`, one statement of sluice's ending in a model's SELECT; refuses
+  // a second statement after it (a model's SQL is one SELECT).
+  Status ExecAround(std::string_view sql);
   // DROP of whatever `name` is, inside the caller's transaction.
   Status DropInTransaction(std::string_view name);
   Result<int64_t> Count(std::string_view relation);

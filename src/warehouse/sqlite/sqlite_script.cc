@@ -21,17 +21,16 @@ Result<int64_t> SqliteWarehouse::RunScript(std::string_view sql, int64_t timeout
     sqlite3* db;
     ~ClearHandler() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
   } clear{db_.get()};
+  // The task's SQL is the user's: it may write, but not sluice's own tables
+  // (SqliteSpeaker::kUserWrites).
+  SqliteSpeakerScope user(&db_, SqliteSpeaker::kUserWrites);
+  RETURN_IF_ERROR(user.entered());
   int64_t changed = 0;
-  const char* rest = sql.data();
-  const char* end = sql.data() + sql.size();
-  while (rest < end) {
-    sqlite3_stmt* raw = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), rest, static_cast<int>(end - rest), &raw, &tail) != SQLITE_OK)
-      return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db_.get())));
-    rest = tail;
+  std::string_view rest = sql;
+  while (!rest.empty()) {
+    ASSIGN_OR_RETURN(SqliteStatement stmt, db_.PrepareNext(&rest));
+    sqlite3_stmt* raw = stmt.get();
     if (raw == nullptr) continue;  // whitespace or a comment
-    SqliteStatement stmt(db_.get(), raw);
     const bool writes = !sqlite3_stmt_readonly(raw);
     while (true) {
       auto row = stmt.Step();

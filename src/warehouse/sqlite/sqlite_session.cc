@@ -77,39 +77,34 @@ Status SqliteSession::Query(std::string_view sql, QuerySink* sink) {
 }
 
 Status SqliteQuery(SqliteDb* db, std::string_view sql, bool allow_writes, QuerySink* sink) {
-  // Reading, SQLite itself refuses what writes (query_only) and the
-  // authorizer what could write or reveal more than rows (SqliteAuthorize).
-  SqliteReadRefusal refusal;
-  if (!allow_writes) {
-    RETURN_IF_ERROR(db->Exec("PRAGMA query_only = 1"));
-    sqlite3_set_authorizer(db->get(), SqliteAuthorize, &refusal);
-  }
+  // Reading, SQLite itself refuses what writes (query_only); the authorizer
+  // what the user's SQL may not do (SqliteAuthorize).
+  if (!allow_writes) RETURN_IF_ERROR(db->Exec("PRAGMA query_only = 1"));
   struct Restore {
     SqliteDb* db;
     bool reading;
     ~Restore() {
-      if (!reading) return;
-      sqlite3_set_authorizer(db->get(), SqliteAuthorize, nullptr);
-      (void)db->Exec("PRAGMA query_only = 0");
+      if (reading) (void)db->Exec("PRAGMA query_only = 0");
     }
   } restore{db, !allow_writes};
-  const char* rest = sql.data();
-  const char* end = sql.data() + sql.size();
+  SqliteSpeakerScope user(db, allow_writes ? SqliteSpeaker::kOperatorWrites : SqliteSpeaker::kUserReads);
+  RETURN_IF_ERROR(user.entered());
+  // A refusal `sluice sql --write` would not make says so.
+  const auto refused = [&](Status status) {
+    if (db->authority().refusal.needs_write)
+      return Status::InvalidArgument(fmt::format("this statement would change the warehouse; pass --write to "
+                                                 "allow it: {}",
+                                                 db->authority().refusal.what));
+    return status;
+  };
+  std::string_view rest = sql;
   bool any = false;
-  while (rest < end) {
-    sqlite3_stmt* raw = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db->get(), rest, static_cast<int>(end - rest), &raw, &tail) != SQLITE_OK) {
-      if (refusal.writes)
-        return Status::InvalidArgument(fmt::format("this statement would change the warehouse; pass --write to "
-                                                   "allow it: {}",
-                                                   refusal.what));
-      if (!refusal.what.empty()) return Status::InvalidArgument(fmt::format("refused: {}", refusal.what));
-      return Status::InvalidArgument(fmt::format("sqlite: {}", sqlite3_errmsg(db->get())));
-    }
-    rest = tail;
+  while (!rest.empty()) {
+    auto prepared = db->PrepareNext(&rest);
+    if (!prepared.ok()) return refused(prepared.status());
+    SqliteStatement stmt = std::move(prepared).value();
+    sqlite3_stmt* raw = stmt.get();
     if (raw == nullptr) continue;  // only whitespace or a comment
-    SqliteStatement stmt(db->get(), raw);
     if (!allow_writes && !sqlite3_stmt_readonly(raw))
       return Status::InvalidArgument(fmt::format(
           "this statement would change the warehouse; pass --write to allow it: {}", sqlite3_sql(raw)));
@@ -120,8 +115,9 @@ Status SqliteQuery(SqliteDb* db, std::string_view sql, bool allow_writes, QueryS
     any = true;
     std::vector<QueryCell> cells(static_cast<size_t>(n));
     while (true) {
-      ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-      if (!has_row) break;
+      auto has_row = stmt.Step();
+      if (!has_row.ok()) return refused(has_row.status());
+      if (!*has_row) break;
       for (int i = 0; i < n; ++i) {
         QueryCell& cell = cells[static_cast<size_t>(i)];
         cell.kind = CellKind(sqlite3_column_type(raw, i));

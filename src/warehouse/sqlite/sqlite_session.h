@@ -22,8 +22,11 @@ class SqliteSession final : public SqlSession {
   SqliteDb* db_;
 };
 
-// Runs each statement of `sql` in turn, its rows to `sink`; refuses a
-// statement that writes unless `allow_writes` (sluice sql's rule).
+// Runs each statement of `sql` in turn, its rows to `sink`, as the user's
+// SQL: read-only (query_only, SqliteSpeaker::kUserReads), or with
+// `allow_writes` as `sluice sql --write` (kOperatorWrites). A statement
+// refused by the authorizer fails with its reason, and says to pass --write
+// when that would allow it.
 Status SqliteQuery(SqliteDb* db, std::string_view sql, bool allow_writes, QuerySink* sink);
 
 }  // namespace sluice
