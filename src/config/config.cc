@@ -8,15 +8,16 @@
 #include <fstream>
 #include <cctype>
 #include <set>
-#include <sstream>
+#include <cstring>
 
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "catalog/catalog_limits.h"
 #include "config/events_config.h"
 #include "config/sources_config.h"
 #include "config/tasks_config.h"
 #include "config/warehouse_section.h"
+#include "config/yaml_document.h"
 #include "config/yaml_problems.h"
 
 namespace sluice {
@@ -132,6 +133,11 @@ void ParseLanding(const YAML::Node& node, LandingConfig* landing, Problems* prob
     if (!bytes.ok() || *bytes == 0) problems->Add(v.Mark(), fmt::format("landing.{}: {}", key, bytes.ok() ? "must be above 0" : bytes.status().message()));
     else *target = *bytes;
   }
+}
+
+Status FileTooLong(const std::string& path, const std::string& bytes) {
+  return Status::InvalidArgument(fmt::format("{}: the file is too long ({} bytes; the limit is {} MiB)", path, bytes,
+                                             kMaxConfigFileBytes >> 20));
 }
 
 }  // namespace
@@ -259,18 +265,9 @@ std::string ResolveConfigPath(const std::string& flag) {
 }
 
 Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) {
+  if (yaml_text.size() > kMaxConfigFileBytes) return FileTooLong(path, std::to_string(yaml_text.size()));
   Problems problems(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp says only "bad file" here: say what is wrong.
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: the document nests too deep (the limit is {} levels)",
-                                               path, e.mark.line + 1, e.mark.column + 1, e.depth()));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(
-        fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
+  ASSIGN_OR_RETURN(YAML::Node root, ReadYamlDocument(yaml_text, path));
   Config config;
   config.path = path;
   config.base_dir = fs::path(path).parent_path().string();
@@ -305,17 +302,24 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
       problems.Add(events.Mark(), "events must be a map of event name to its definition");
     } else if (events) {
       std::map<std::string, std::string> tables;  // table name → event that claims it
+      std::set<std::string> names;                // a set, not catalog.Find: a catalog may hold 50 000 types
+      const size_t count = events.size();
+      size_t index = 0;
       for (const auto& kv : events) {
+        if (index++ == kMaxEventTypes)  // at the first type past the limit, once
+          problems.Add(kv.first.Mark(), fmt::format("the catalog has {} event types (the limit is {}); type {} is here",
+                                                    count, kMaxEventTypes, kMaxEventTypes + 1));
         EventSpec event;
         ParseEvent(kv.first, kv.second, &event, &problems);
         for (const std::string& t : {event.table, event.staging_table()}) {
           auto [it, fresh] = tables.emplace(t, event.name);
           if (!fresh)
-            problems.Add(kv.first.Mark(), fmt::format("table '{}' of event '{}' is already used by event '{}'", t,
-                                                      event.name, it->second));
+            problems.Add(kv.first.Mark(), fmt::format("table '{}' of event '{}' is already used by event '{}'",
+                                                      Abbreviated(t), Abbreviated(event.name),
+                                                      Abbreviated(it->second)));
         }
-        if (config.catalog.Find(event.name))
-          problems.Add(kv.first.Mark(), fmt::format("event '{}' is declared twice", event.name));
+        if (!names.insert(event.name).second)
+          problems.Add(kv.first.Mark(), fmt::format("event '{}' is declared twice", Abbreviated(event.name)));
         config.catalog.events.push_back(std::move(event));
       }
     }
@@ -337,9 +341,21 @@ Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path) 
 Result<Config> LoadConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(fmt::format("cannot read config file '{}': {}", path, std::strerror(errno)));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseConfig(buffer.str(), path);
+  // Refused before it is read: a file of gigabytes must not be loaded to be
+  // turned away. The read stops past the limit too, for a file that grows
+  // meanwhile or has no size (a pipe).
+  std::error_code ec;
+  if (const auto size = fs::file_size(path, ec); !ec && size > kMaxConfigFileBytes)
+    return FileTooLong(path, std::to_string(size));
+  std::string text;
+  char chunk[64 * 1024];
+  while (in && text.size() <= kMaxConfigFileBytes) {
+    in.read(chunk, sizeof chunk);
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return Status::NotFound(fmt::format("cannot read config file '{}': {}", path, std::strerror(errno)));
+  if (text.size() > kMaxConfigFileBytes) return FileTooLong(path, fmt::format("over {}", kMaxConfigFileBytes));
+  return ParseConfig(text, path);
 }
 
 }  // namespace sluice

@@ -110,8 +110,16 @@ struct Config {
 // Which file to read: `flag` if given, else $SLUICE_CONFIG, else ./sluice.yaml.
 std::string ResolveConfigPath(const std::string& flag);
 
+// The largest config file sluice reads: a catalog at its limits
+// (catalog/catalog_limits.h) fits with room to spare, and a file past it is
+// refused before it is read or parsed.
+inline constexpr size_t kMaxConfigFileBytes = size_t{16} << 20;
+
 // Parses and validates YAML text; `path` names the file in messages and
-// anchors relative paths. No I/O.
+// anchors relative paths. No I/O. Refuses text over kMaxConfigFileBytes
+// ("FILE: the file is too long (N bytes; the limit is 16 MiB)") and a
+// catalog past catalog/catalog_limits.h, each limit named with where it is
+// crossed.
 Result<Config> ParseConfig(std::string_view yaml_text, const std::string& path);
 
 // Every key sluice.yaml accepts, dotted, with <name> for user-chosen names
@@ -124,7 +132,8 @@ std::vector<std::string> ConfigKeys();
 Result<size_t> ParseByteSize(std::string_view text);
 Result<int64_t> ParseDurationMicros(std::string_view text);
 
-// Reads the file at `path`, then ParseConfig.
+// Reads the file at `path`, then ParseConfig. NotFound when it cannot be
+// read; a file over kMaxConfigFileBytes is refused unread.
 Result<Config> LoadConfig(const std::string& path);
 
 }  // namespace sluice

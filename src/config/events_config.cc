@@ -5,21 +5,45 @@
 #include <map>
 #include <set>
 
+#include "catalog/catalog_limits.h"
 #include "config/tasks_config.h"
 
 namespace sluice {
 namespace {
 
-// [a-z_][a-z0-9_]{0,62}
+// [a-z_][a-z0-9_]*: the characters of a table or column name. Its length
+// is checked apart, so that the message can say which rule it breaks.
 bool IsSqlName(const std::string& s) {
-  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-// [A-Za-z0-9][A-Za-z0-9_-]{0,127}
+// [A-Za-z0-9][A-Za-z0-9_-]*; at most kMaxEventNameBytes, checked apart.
 bool IsEventName(const std::string& s) {
-  if (s.empty() || s.size() > 128 || s[0] == '_' || s[0] == '-') return false;
+  if (s.empty() || s[0] == '_' || s[0] == '-') return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+}
+
+// How deep `path` reaches into the event (see kMaxPathDepth): a path from
+// `item` starts below the flattened array's element.
+size_t PathDepth(const Path& path, const EventSpec& event) {
+  const size_t above = path.relative_to_item && event.flatten ? event.flatten->segments.size() + 1 : 0;
+  return above + path.segments.size();
+}
+
+// Reports `path` at `mark` when it reaches deeper than kMaxPathDepth; `kind`
+// and `owner` say which path it is ("path", " of column 'x'").
+void CheckPathDepth(const Path& path, const EventSpec& event, std::string_view kind, std::string_view owner,
+                    const YAML::Mark& mark, Problems* problems) {
+  const size_t depth = PathDepth(path, event);
+  if (depth <= kMaxPathDepth) return;
+  const std::string counted =
+      path.relative_to_item && event.flatten
+          ? fmt::format(", counting the flattened array '{}' and its element", Abbreviated(event.flatten->text))
+          : "";
+  problems->Add(mark, fmt::format("{} '{}'{} is {} levels deep{} (the limit is {}: the JSON reader refuses events "
+                                  "nested deeper, so nothing could be found there)",
+                                  kind, Abbreviated(path.text), owner, depth, counted, kMaxPathDepth));
 }
 
 std::string DefaultTableName(const std::string& event) {
@@ -69,23 +93,33 @@ void ReadColumnFields(const YAML::Node& def, const std::string& column, YAML::No
 }
 
 void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) {
-  const std::string where = fmt::format("event '{}'", event->name);
+  const std::string where = fmt::format("event '{}'", Abbreviated(event->name));
   if (!node.IsMap() || node.size() == 0) {
     problems->Add(node.Mark(), fmt::format("columns of {} must be a map of column name to {{path, type}}", where));
     return;
   }
+  const size_t count = node.size();
+  size_t index = 0;
   std::set<std::string> seen;
   for (const auto& kv : node) {
     ColumnSpec col;
     col.name = kv.first.Scalar();
     const YAML::Mark mark = kv.first.Mark();
+    if (index++ == kMaxColumnsPerEvent)  // at the first column past the limit, once
+      problems->Add(mark, fmt::format("event type '{}' has {} columns (the limit is {}); column {} is here",
+                                      Abbreviated(event->name), count, kMaxColumnsPerEvent, kMaxColumnsPerEvent + 1));
     if (!IsSqlName(col.name))
       problems->Add(mark, fmt::format("column name '{}' of {} must be lowercase letters, digits and _, "
-                                      "starting with a letter or _ (at most 63)", col.name, where));
+                                      "starting with a letter or _", Abbreviated(col.name), where));
+    else if (col.name.size() > kMaxIdentifierBytes)
+      problems->Add(mark, fmt::format("column name '{}' of {} is {} bytes long (the limit is {}: PostgreSQL cuts "
+                                      "longer names short)", Abbreviated(col.name), where, col.name.size(),
+                                      kMaxIdentifierBytes));
     else if (col.name.rfind("sluice_", 0) == 0)
       problems->Add(mark, fmt::format("column name '{}' of {} is reserved: names starting with sluice_ are sluice's own",
                                       col.name, where));
-    if (!seen.insert(col.name).second) problems->Add(mark, fmt::format("duplicate column '{}' in {}", col.name, where));
+    if (!seen.insert(col.name).second)
+      problems->Add(mark, fmt::format("duplicate column '{}' in {}", Abbreviated(col.name), where));
     const YAML::Node& def = kv.second;
     if (!def.IsMap()) {
       problems->Add(def.Mark(), fmt::format("column '{}' must be a map {{path: ..., type: ...}}", col.name));
@@ -101,6 +135,8 @@ void ParseColumns(const YAML::Node& node, EventSpec* event, Problems* problems) 
     if (path && path->relative_to_item && !event->flatten)
       problems->Add(path_node.Mark(), fmt::format("path '{}' of column '{}' reads the flattened element, "
                                                   "but {} has no 'flatten'", path->text, col.name, where));
+    if (path)
+      CheckPathDepth(*path, *event, "path", fmt::format(" of column '{}'", col.name), path_node.Mark(), problems);
     if (IsScalar(type_node, fmt::format("type of column '{}'", col.name), problems)) {
       auto type = ParseColumnType(type_text);
       if (!type.ok()) problems->Add(type_node.Mark(), fmt::format("column '{}': {}", col.name, type.status().message()));
@@ -140,7 +176,8 @@ void ParseIndexes(const YAML::Node& node, EventSpec* event, Problems* problems) 
     bool known = true;
     for (const std::string& c : columns) {
       if (event->ColumnIndex(c) >= 0) continue;
-      problems->Add(entry.Mark(), fmt::format("index column '{}' is not a column of event '{}'", c, event->name));
+      problems->Add(entry.Mark(),
+                    fmt::format("index column '{}' is not a column of event '{}'", c, Abbreviated(event->name)));
       known = false;
     }
     if (known) event->indexes.push_back(std::move(columns));
@@ -151,19 +188,21 @@ void ParseEventId(const YAML::Node& node, EventSpec* event, Problems* problems) 
   std::vector<YAML::Node> items;
   if (node.IsSequence()) for (const auto& item : node) items.push_back(item);
   else items.push_back(node);
-  if (items.empty()) problems->Add(node.Mark(), fmt::format("id of event '{}' is empty", event->name));
+  if (items.empty()) problems->Add(node.Mark(), fmt::format("id of event '{}' is empty", Abbreviated(event->name)));
   for (const auto& item : items) {
     auto path = ParseEventPath(item, "id", problems);
     if (!path) continue;
+    CheckPathDepth(*path, *event, "id path", "", item.Mark(), problems);
     if (path->relative_to_item) {
       problems->Add(item.Mark(), fmt::format("id path '{}' of event '{}' reads the flattened element; an id "
                                              "identifies the whole event, so use a path in the event",
-                                             path->text, event->name));
+                                             path->text, Abbreviated(event->name)));
     } else if (const auto& f = event->flatten;
                f && path->segments.size() >= f->segments.size() &&
                std::equal(f->segments.begin(), f->segments.end(), path->segments.begin())) {
       problems->Add(item.Mark(), fmt::format("id path '{}' of event '{}' reads the flattened array '{}'; an id "
-                                             "identifies the whole event", path->text, event->name, f->text));
+                                             "identifies the whole event",
+                                             path->text, Abbreviated(event->name), f->text));
     } else if (std::find(event->id.begin(), event->id.end(), *path) != event->id.end()) {
       problems->Add(item.Mark(), fmt::format("id path '{}' is listed twice", path->text));
     } else {
@@ -176,9 +215,14 @@ void ParseEventId(const YAML::Node& node, EventSpec* event, Problems* problems) 
 
 void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* event, Problems* problems) {
   event->name = name_node.Scalar();
-  const std::string where = fmt::format("event '{}'", event->name);
+  const std::string where = fmt::format("event '{}'", Abbreviated(event->name));
+  const bool name_too_long = event->name.size() > kMaxEventNameBytes;
   if (!IsEventName(event->name))
-    problems->Add(name_node.Mark(), fmt::format("event name '{}' must be letters, digits, _ and -", event->name));
+    problems->Add(name_node.Mark(), fmt::format("event name '{}' must be letters, digits, _ and -, starting with a "
+                                                "letter or digit", Abbreviated(event->name)));
+  if (name_too_long)
+    problems->Add(name_node.Mark(), fmt::format("event name '{}' is {} bytes long (the limit is {})",
+                                                Abbreviated(event->name), event->name.size(), kMaxEventNameBytes));
   if (!node.IsMap()) {
     problems->Add(node.Mark(), fmt::format("{} must be a map with table, key, version and columns", where));
     return;
@@ -195,22 +239,37 @@ void ParseEvent(const YAML::Node& name_node, const YAML::Node& node, EventSpec* 
     table_mark = t.Mark();
     from_default = "";
   }
-  if (!IsSqlName(event->table) || event->table.size() > 59)
+  if (*from_default != '\0' && name_too_long) {
+    // Its name is refused already; a table named after it would only say so again.
+  } else if (!IsSqlName(event->table)) {
     problems->Add(table_mark, fmt::format("table name '{}'{} must be lowercase letters, digits and _, starting with "
-                                          "a letter or _ (at most 59, to leave room for _stg)",
-                                          event->table, from_default));
-  else if (event->table.rfind("sluice_", 0) == 0)
+                                          "a letter or _", Abbreviated(event->table), from_default));
+  } else if (event->table.size() > kMaxTableNameBytes) {
+    problems->Add(table_mark, fmt::format("table name '{}'{} is {} bytes long (the limit is {}: its staging table "
+                                          "'{}{}' must fit in the {} bytes of a PostgreSQL name, which cuts longer "
+                                          "names short)", Abbreviated(event->table), from_default, event->table.size(),
+                                          kMaxTableNameBytes, Abbreviated(event->table), kLongestTableSuffix,
+                                          kMaxIdentifierBytes));
+  } else if (event->table.rfind("sluice_", 0) == 0) {
     problems->Add(table_mark, fmt::format("table name '{}'{} is reserved: names starting with sluice_ are sluice's own",
                                           event->table, from_default));
+  }
   if (const auto f = node["flatten"]) {
     event->flatten = ParseEventPath(f, "flatten", problems);
     if (event->flatten && event->flatten->relative_to_item)
       problems->Add(f.Mark(), "flatten must be a path in the event, not relative to item");
+    // The flattened array's elements sit one level below it.
+    if (event->flatten && event->flatten->segments.size() + 1 > kMaxPathDepth)
+      problems->Add(f.Mark(), fmt::format("flatten '{}' is {} levels deep, and its elements one more (the limit is {}: "
+                                          "the JSON reader refuses events nested deeper)",
+                                          Abbreviated(event->flatten->text), event->flatten->segments.size(),
+                                          kMaxPathDepth));
   }
   if (const auto t = node["tenant"]) {
     event->tenant = ParseEventPath(t, "tenant", problems);
     if (event->tenant && event->tenant->relative_to_item)
       problems->Add(t.Mark(), "tenant must be a path in the event, not relative to item");
+    if (event->tenant) CheckPathDepth(*event->tenant, *event, "tenant path", "", t.Mark(), problems);
   }
   if (const auto ids = node["id"]) ParseEventId(ids, event, problems);
   if (const auto c = node["columns"]) {
