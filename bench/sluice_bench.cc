@@ -7,6 +7,7 @@
 //   sluice_bench --events N --sluice build/sluice [--work-dir DIR] [--keep] [--seed S]
 //                [--no-pg | --pg-only] [--no-ch | --ch-only] [--query-rows R]
 //                [--no-amqp | --amqp-only] [--no-models | --models-only]
+//                [--no-catalog | --catalog-only] [--catalog-types T]
 //
 // Phases (docs/performance.md explains why each is measured):
 //   1. generate N Accounting events as NDJSON files;
@@ -29,12 +30,15 @@
 //   8. models (unless --no-models; models_bench.h): `sluice models compile`
 //      of a 1 000-model project; a full build and an incremental run of
 //      marts over N orders on SQLite and (unless --no-pg) PostgreSQL; the
-//      freshness of a model `sluice serve` rebuilds on merge.
+//      freshness of a model `sluice serve` rebuilds on merge;
+//   9. catalog (unless --no-catalog; catalog_bench.h): validation, the
+//      first prepare and `sluice status` of a catalog of --catalog-types
+//      event types (20 000) and of a tenth of it, on SQLite.
 // Exit status: 0 when every phase ran and the final tables agree (goals met
 // or not: the report says PASS/MISS), 1 otherwise. --pg-only runs parts 1
 // and 5, --ch-only parts 1, 2 and 6, --amqp-only only part 7 (no Accounting
-// events), --models-only only part 8. Part numbers in the report count only
-// the parts that run.
+// events), --models-only only part 8, --catalog-only only part 9. Part
+// numbers in the report count only the parts that run.
 #include <malloc.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -51,6 +55,7 @@
 
 #include "amqp_bench.h"
 #include "bench_db.h"
+#include "catalog_bench.h"
 #include "base/text.h"
 #include "ch_bench.h"
 #include "ch_node.h"
@@ -121,6 +126,9 @@ struct Options {
   bool models = true;
   bool models_only = false;        // the models part only
   double models_seconds = 20;      // the models part's freshness run
+  bool catalog = true;
+  bool catalog_only = false;  // the catalog part only
+  int catalog_types = 20'000;
   uint64_t seed = 1;
 };
 
@@ -211,8 +219,10 @@ int Run(Options o) {
   }
   const fs::path events_dir = work / "events", sluice_dir = work / "sluice", sql_dir = work / "sql",
                  ceiling_dir = work / "ceiling", logs_dir = work / "logs", pg_dir = work / "pg",
-                 ch_dir = work / "ch", amqp_dir = work / "amqp", models_dir = work / "models";
-  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, ch_dir, amqp_dir, models_dir}) {
+                 ch_dir = work / "ch", amqp_dir = work / "amqp", models_dir = work / "models",
+                 catalog_dir = work / "catalog";
+  for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, ch_dir, amqp_dir, models_dir,
+                        catalog_dir}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec) {
@@ -229,7 +239,7 @@ int Run(Options o) {
     if (own_dir) fs::remove_all(work, ec);
     else
       for (const auto& d : {events_dir, sluice_dir, sql_dir, ceiling_dir, logs_dir, pg_dir, ch_dir, amqp_dir,
-                            models_dir})
+                            models_dir, catalog_dir})
         fs::remove_all(d, ec);
   };
   const auto fail = [&](const Status& st) {
@@ -240,12 +250,14 @@ int Run(Options o) {
 
   if (o.amqp_only)
     Say(fmt::format("sluice_bench --amqp-only: {} AMQP messages, seed {}, sluice {}", o.events, o.seed, o.sluice));
+  else if (o.catalog_only)
+    Say(fmt::format("sluice_bench --catalog-only: {} event types, sluice {}", o.catalog_types, o.sluice));
   else if (o.models_only)
     Say(fmt::format("sluice_bench --models-only: {} orders, sluice {}", o.events, o.sluice));
   else
     Say(fmt::format("sluice_bench: {} Accounting events, seed {}, sluice {}", o.events, o.seed, o.sluice));
   Say(fmt::format("work folder {}", work.string()));
-  if (o.ch && !o.amqp_only && !o.models_only && FindClickHouseServer().empty()) {
+  if (o.ch && !o.amqp_only && !o.models_only && !o.catalog_only && FindClickHouseServer().empty()) {
     Say("NOTE: the ClickHouse part is skipped: no ClickHouse server here (clickhouse-server on PATH or in /usr/sbin, "
         "clickhouse, or $CLICKHOUSE_SERVER; scripts/install-deps.sh installs it)");
     o.ch = false;
@@ -253,7 +265,8 @@ int Run(Options o) {
   struct statvfs vfs {};
   if (::statvfs(work.c_str(), &vfs) == 0) {
     const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    const int64_t per_event = o.amqp_only     ? kAmqpBytesPerMessageOnDisk
+    const int64_t per_event = o.catalog_only  ? 0
+                              : o.amqp_only   ? kAmqpBytesPerMessageOnDisk
                               : o.models_only ? kModelsBytesPerOrderOnDisk
                                               : kBytesPerEventOnDisk + (o.pg ? kPgBytesPerEventOnDisk : 0) +
                                                     (o.ch ? kChBytesPerEventOnDisk : 0) +
@@ -318,6 +331,44 @@ int Run(Options o) {
                       m.busiest_other_cores(), ::sysconf(_SC_NPROCESSORS_ONLN)));
     if (!m.correct()) Say("!!!!! models checks failed: see the models part above");
   };
+  // 9. the catalog: many event types (catalog_bench.h).
+  const auto run_catalog = [&](int phase, int phases) -> Result<CatalogBenchResult> {
+    Say(fmt::format("\n[{}/{}] catalog: validation, first prepare and sluice status of {} and {} event types on "
+                    "SQLite (child processes, whole process)",
+                    phase, phases, std::max(1, o.catalog_types / 10), o.catalog_types));
+    ::malloc_trim(0);
+    CatalogBenchInput in;
+    in.sluice = o.sluice;
+    in.dir = catalog_dir;
+    in.logs_dir = logs_dir;
+    in.types = o.catalog_types;
+    return RunCatalogBench(in);
+  };
+  const auto say_catalog_note = [](const CatalogBenchResult& c) {
+    if (!c.correct()) Say("!!!!! catalog checks failed: sluice status did not list every type (see above)");
+  };
+  if (o.catalog_only) {
+    auto catalog = run_catalog(1, 1);
+    if (!catalog.ok()) return fail(catalog.status());
+    Say("\n================================ summary ================================");
+    Say("(--catalog-only: the load, merge, AMQP and models parts did not run)");
+    SayCatalogSummary(*catalog);
+    Say("-------------------------------- goals ----------------------------------");
+    SayCatalogGoals(*catalog);
+    Say("=========================================================================");
+    if (catalog->busiest_other_cores() >= 0.25)
+      Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
+                      "the figures above are noisier than usual.",
+                      catalog->busiest_other_cores(), ::sysconf(_SC_NPROCESSORS_ONLN)));
+    say_catalog_note(*catalog);
+    if (!catalog->correct()) {
+      Say(fmt::format("work files kept for inspection in {}", work.string()));
+      return 1;
+    }
+    cleanup();
+    return 0;
+  }
+
   if (o.models_only) {
     auto models = run_models(1, 1);
     if (!models.ok()) return fail(models.status());
@@ -376,7 +427,8 @@ int Run(Options o) {
   }
   const int phases = o.pg_only   ? 2
                      : o.ch_only ? 3
-                                 : (o.pg ? 5 : 4) + (o.ch ? 1 : 0) + (o.amqp ? 1 : 0) + (o.models ? 1 : 0);
+                                 : (o.pg ? 5 : 4) + (o.ch ? 1 : 0) + (o.amqp ? 1 : 0) + (o.models ? 1 : 0) +
+                                       (o.catalog ? 1 : 0);
 
   // 1. The events.
   Say(fmt::format("\n[1/{}] generating events", phases));
@@ -606,7 +658,7 @@ int Run(Options o) {
   // 7. AMQP (run_amqp above).
   std::optional<AmqpBenchResult> amqp;
   if (o.amqp) {
-    auto result = run_amqp(phases - (o.models ? 1 : 0), phases);
+    auto result = run_amqp(phases - (o.models ? 1 : 0) - (o.catalog ? 1 : 0), phases);
     if (!result.ok()) return fail(result.status());
     amqp = std::move(*result);
   }
@@ -614,9 +666,17 @@ int Run(Options o) {
   // 8. models (run_models above).
   std::optional<ModelsBenchResult> models;
   if (o.models) {
-    auto result = run_models(phases, phases);
+    auto result = run_models(phases - (o.catalog ? 1 : 0), phases);
     if (!result.ok()) return fail(result.status());
     models = std::move(*result);
+  }
+
+  // 9. the catalog (run_catalog above).
+  std::optional<CatalogBenchResult> catalog;
+  if (o.catalog) {
+    auto result = run_catalog(phases, phases);
+    if (!result.ok()) return fail(result.status());
+    catalog = std::move(*result);
   }
 
   // The summary.
@@ -643,6 +703,7 @@ int Run(Options o) {
   }
   const bool ch_agree = !ch || (ch->correct() && ch->sluice_rows == sluice_rows);
   if (amqp) busiest = std::max(busiest, amqp->busiest_other_cores());
+  if (catalog) busiest = std::max(busiest, catalog->busiest_other_cores());
   const bool amqp_correct = !amqp || amqp->correct();
 
   const auto row = [](std::string_view name, double wall, double cpu, std::string rate_text, std::string rss,
@@ -679,6 +740,7 @@ int Run(Options o) {
                   pg ? std::optional<double>(pg->merge.wall_seconds) : std::nullopt});
   if (amqp) SayAmqpSummary(*amqp);
   if (models) SayModelsSummary(*models);
+  if (catalog) SayCatalogSummary(*catalog);
   Say("-------------------------------- goals ----------------------------------");
   Say(fmt::format("{}  load+merge {:.2f}x faster than the SQL baseline (goal >= {:.0f}x)",
                   Verdict(speedup >= kLoadMergeSpeedupGoal), speedup, kLoadMergeSpeedupGoal));
@@ -693,6 +755,7 @@ int Run(Options o) {
                   Mib(peak_rss), Mib(kRssGoalKib)));
   if (amqp) say_amqp_goal(*amqp);
   if (models) SayModelsGoals(*models);
+  if (catalog) SayCatalogGoals(*catalog);
   Say("=========================================================================");
   if (busiest >= 0.25)
     Say(fmt::format("NOTE: other work kept up to {:.2f} of this machine's {} cores busy during a measured phase; "
@@ -700,8 +763,10 @@ int Run(Options o) {
                     busiest, ::sysconf(_SC_NPROCESSORS_ONLN)));
   if (!amqp_correct) Say("!!!!! AMQP checks failed: see the AMQP part above");
   if (models) say_models_note(*models);
+  if (catalog) say_catalog_note(*catalog);
   const bool models_correct = !models || models->correct();
-  if (!rows_agree || !pg_agree || !ch_agree || !amqp_correct || !models_correct) {
+  const bool catalog_correct = !catalog || catalog->correct();
+  if (!rows_agree || !pg_agree || !ch_agree || !amqp_correct || !models_correct || !catalog_correct) {
     if (!rows_agree || !pg_agree) Say("!!!!! the final tables differ: see the warning above");
     if (!ch_agree)
       Say("!!!!! ClickHouse's final table or the analytical query's results differ: see the ClickHouse part");
@@ -763,6 +828,12 @@ int main(int argc, char** argv) {
                "run only the models part, with --events orders (no Accounting events, no load/merge or AMQP parts)");
   app.add_option("--models-seconds", o.models_seconds, "how long the models part posts events for its freshness")
       ->check(CLI::Range(1.0, 600.0))->capture_default_str();
+  app.add_flag("--catalog,!--no-catalog", o.catalog,
+               "run the catalog part: validation, first prepare and sluice status of --catalog-types event types "
+               "and of a tenth of them, on SQLite (default: on)");
+  app.add_flag("--catalog-only", o.catalog_only, "run only the catalog part (no events, no other part)");
+  app.add_option("--catalog-types", o.catalog_types, "event types in the catalog part's larger catalog")
+      ->check(CLI::Range(10, 50'000))->capture_default_str();
   app.add_option("--seed", o.seed, "the generator's seed")->capture_default_str();
   app.add_option("--events-per-file", o.events_per_file, "events per NDJSON file")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -797,6 +868,14 @@ int main(int argc, char** argv) {
     std::cerr << "error: --ch-only and --no-ch leave nothing to run\n";
     return 2;
   }
+  if (o.catalog_only && !o.catalog) {
+    std::cerr << "error: --catalog-only and --no-catalog leave nothing to run\n";
+    return 2;
+  }
+  if (o.catalog_only && (o.pg_only || o.amqp_only || o.models_only || o.ch_only)) {
+    std::cerr << "error: --catalog-only excludes --pg-only, --amqp-only, --models-only and --ch-only\n";
+    return 2;
+  }
   if (o.ch_only && (o.pg_only || o.amqp_only || o.models_only)) {
     std::cerr << "error: --ch-only excludes --pg-only, --amqp-only and --models-only\n";
     return 2;
@@ -806,8 +885,10 @@ int main(int argc, char** argv) {
                  "or $CLICKHOUSE_SERVER; scripts/install-deps.sh installs it)\n";
     return 1;
   }
+  if (o.pg_only || o.amqp_only || o.models_only || o.ch_only) o.catalog = false;
+  if (o.catalog_only) o.pg = o.amqp = o.models = false;
   if (o.pg_only) o.amqp = false;  // only PostgreSQL
-  if (o.pg_only || o.amqp_only || o.models_only) o.ch = false;
+  if (o.pg_only || o.amqp_only || o.models_only || o.catalog_only) o.ch = false;
   if (o.ch_only) o.amqp = o.models = false;
   if (o.pg_only || o.amqp_only) o.models = false;
   o.config = std::filesystem::absolute(o.config).string();

@@ -143,6 +143,11 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sockdir'
 max_connections = 200
+# The suites drop whole schemas of thousands of tables (the large-catalog
+# tests) while others run, and a DROP holds a lock for each table, index and
+# sequence until it commits: 64 a connection (the default) runs the shared
+# lock table out ("out of shared memory").
+max_locks_per_transaction = 256
 fsync = off
 synchronous_commit = on
 full_page_writes = off

@@ -18,12 +18,12 @@ int RunStatus(const GlobalOptions& global, const std::string& format) {
     const EventSpec* event;
     EventStatus status;
   };
+  const auto& events = session->config.catalog.events;
+  auto statuses = session->warehouse->GetStatuses(session->config.catalog);
+  if (!statuses.ok()) return ReportError(statuses.status());
   std::vector<Entry> entries;
-  for (const auto& event : session->config.catalog.events) {
-    auto s = session->warehouse->GetStatus(event);
-    if (!s.ok()) return ReportError(s.status().WithContext(event.name));
-    entries.push_back({&event, *s});
-  }
+  entries.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) entries.push_back({&events[i], (*statuses)[i]});
   // Tasks: the last run of each, and how many runs failed.
   const std::vector<TaskSpec> tasks = TasksOf(session->config);
   TaskStore& store = session->warehouse->tasks();

@@ -90,6 +90,19 @@ class Warehouse {
 
   // --- Reading.
   virtual Result<EventStatus> GetStatus(const EventSpec& event) = 0;
+  // Every type's status, in catalog order. A backend reads its bookkeeping
+  // once here, so that `sluice status` takes time linear in the catalog's
+  // size; this default asks GetStatus for each type.
+  virtual Result<std::vector<EventStatus>> GetStatuses(const Catalog& catalog) {
+    std::vector<EventStatus> out;
+    out.reserve(catalog.events.size());
+    for (const auto& event : catalog.events) {
+      auto s = GetStatus(event);
+      if (!s.ok()) return s.status().WithContext(event.name);
+      out.push_back(std::move(s).value());
+    }
+    return out;
+  }
   // Runs the user's `sql`; refuses statements that write unless `allow_writes`.
   virtual Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) = 0;
   // A user's SQL task: every statement of `sql`, in one transaction that

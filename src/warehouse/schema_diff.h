@@ -16,6 +16,7 @@ namespace sluice {
 struct AppliedColumn {
   std::string type;      // ColumnType::ToString() when it was applied
   int key_position = 0;  // 1-based position in the primary key; 0: not a key column
+  bool operator==(const AppliedColumn&) const = default;
 };
 
 // 1-based position of `column` in the event's key; 0 when not a key column.

@@ -10,6 +10,7 @@
 
 #include "warehouse/backend.h"
 #include "warehouse/bookkeeping_store.h"
+#include "warehouse/schema_plan.h"
 #include "warehouse/sql/sql_bookkeeping.h"
 #include "warehouse/sql/sql_warehouse.h"
 #include "warehouse/sqlite/sqlite_db.h"
@@ -37,6 +38,7 @@ class SqliteWarehouse final : public SqlWarehouse {
                                                  std::string file) override;
   Result<std::unique_ptr<MergeTransaction>> BeginMerge(const EventSpec& event) override;
   Result<EventStatus> GetStatus(const EventSpec& event) override;
+  Result<std::vector<EventStatus>> GetStatuses(const Catalog& catalog) override;
   Status Query(std::string_view sql, bool allow_writes, QuerySink* sink) override;
   Result<int64_t> RunScript(std::string_view sql, int64_t timeout_micros) override;
   ModelStore& models() override { return models_; }
@@ -46,8 +48,8 @@ class SqliteWarehouse final : public SqlWarehouse {
 
  private:
   explicit SqliteWarehouse(SqliteDb db) : db_(std::move(db)) {}
-  Result<bool> SchemaIsCurrent(const Catalog& catalog);
-  Status PrepareEvent(const EventSpec& event, std::vector<std::string>* refusals);
+  // What the file holds, read in one pass over each catalog table (sqlite_schema.cc).
+  Result<StoredSchema> ReadSchema();
 
   SqliteDb db_;
   SqliteSession session_{&db_};
