@@ -1,6 +1,7 @@
 #include "warehouse/clickhouse/ch_staging_reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -70,7 +71,9 @@ Result<ChStagingReader::Window> ChStagingReader::Fetch(ClickHouseClient* client,
     ASSIGN_OR_RETURN(std::string next, run(fmt::format("SELECT min(seq) FROM {} WHERE seq > {} AND seq <= {} "
                                                        "FORMAT TabSeparated",
                                                        staging_, window.through, committed_)));
-    const int64_t seq = next.empty() ? 0 : std::stoll(next);
+    int64_t seq = 0;
+    if (std::from_chars(next.data(), next.data() + next.size(), seq).ec != std::errc())
+      return Status::Corruption(fmt::format("ClickHouse: an unreadable seq from {}: '{}'", staging_, next));
     if (seq <= window.through) {  // none left (min() of nothing is 0)
       window.through = committed_;
       break;
