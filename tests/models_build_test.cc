@@ -16,6 +16,7 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 // broken's SQL names a column that does not exist: after_broken and
@@ -129,6 +130,32 @@ const std::vector<std::pair<std::string, std::string>> kGraph = {
     {"models/marts/dim.sql", "{{ config(materialized='table') }}\nselect * from {{ ref('stg_b') }}\n"},
     {"models/report.sql", "select count(*) as n from {{ ref('fct') }}\n"},
 };
+
+// dbt would build these in a schema of their own; in sluice every relation
+// shares the warehouse's namespace, so a model or seed named like a final,
+// staging or bookkeeping table would replace it. Refused before anything runs.
+TEST(ModelsBuild, AModelOrSeedNamedLikeSluicesOwnTableIsRefusedAndNothingIsReplaced) {
+  Workspace ws(ModelsConfigYaml());
+  ASSERT_TRUE(LoadAndMerge(ws, {ItemEvent("ITEM-1", "2026-11-20T10:00:00Z", {{"ENT-1", 5}})}));
+  const int64_t rows = ws.Count("accounting");
+  const std::vector<std::string> columns = ws.Columns("accounting");
+  WriteProject(ws, {{"dbt_project.yml", DbtProjectYml()},
+                    {"models/accounting.sql", "{{ config(materialized='table') }}\nselect 1 as x\n"},
+                    {"models/renamed.sql", "{{ config(materialized='table', alias='sluice_load_history') }}\nselect 1 as x\n"},
+                    {"models/fine.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as x\n"},
+                    {"seeds/accounting_stg.csv", "a\n1\n"}});
+  const RunResult r = Models(ws, {"build"});
+  EXPECT_NE(r.exit_code, 0) << r.Describe();
+  EXPECT_THAT(r.err, HasSubstr("model.analytics.accounting would build 'accounting', which is sluice's own table "
+                               "of the events"))
+      << r.err;
+  EXPECT_THAT(r.err, HasSubstr("would build 'sluice_load_history', which is sluice's own bookkeeping table"));
+  EXPECT_THAT(r.err, HasSubstr("would build 'accounting_stg'"));
+  EXPECT_THAT(r.err, Not(HasSubstr("fine")));
+  EXPECT_EQ(ws.Count("accounting"), rows);
+  EXPECT_EQ(ws.Columns("accounting"), columns);
+  EXPECT_FALSE(ws.HasTable("renamed"));
+}
 
 TEST(ModelsSelection, SelectorsChooseWhatRuns) {
   Workspace ws(ModelsConfigYaml());

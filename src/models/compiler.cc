@@ -117,6 +117,7 @@ Status Compiler::Setup(const CompileOptions& options) {
 void Compiler::AddEventSources(const std::vector<std::string>& event_tables) {
   const std::string& pkg = project_->name;
   for (const std::string& table : event_tables) {
+    event_relations_.insert(table);
     if (project_->FindSourceTable(kEventsSource, table) != nullptr) continue;  // the project describes it itself
     ManifestNode n;
     n.graph.unique_id = SourceId(pkg, std::string(kEventsSource), table);
@@ -194,6 +195,7 @@ Status Compiler::Parse() {
     if (n.model != nullptr) n.relation = RelationName(n.graph.name, n.config);
     if (!n.config.enabled) disabled.push_back(n.id());
   }
+  RefuseSluiceRelations(problem);
   if (!problems.empty()) return Status::InvalidArgument(problems);
   if (!disabled.empty()) {
     // A node disabled by its own config() leaves, and so do the tests on it;
@@ -218,6 +220,20 @@ Status Compiler::Parse() {
     manifest_ = std::move(kept);
   }
   return Status::Ok();
+}
+
+void Compiler::RefuseSluiceRelations(const std::function<void(std::string)>& problem) const {
+  for (const ManifestNode& n : manifest_.nodes()) {
+    const bool builds = (n.graph.type == ResourceType::kModel && !n.is_ephemeral()) || n.graph.type == ResourceType::kSeed;
+    if (!builds || !n.config.enabled) continue;
+    const bool event_table = event_relations_.count(n.relation) > 0;
+    if (!event_table && n.relation.rfind("sluice_", 0) != 0) continue;
+    problem(fmt::format("{}: {} would build '{}', which is sluice's own {}: building it would replace that table; "
+                        "rename the {} or give it another alias",
+                        project_->PathOf(n.path()), n.id(), n.relation,
+                        event_table ? "table of the events (sluice.yaml)" : "bookkeeping table",
+                        ResourceTypeName(n.graph.type)));
+  }
 }
 
 NodeRenderSetup Compiler::SetupFor(const ManifestNode& node, bool execute, bool is_incremental) const {

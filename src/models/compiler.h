@@ -15,9 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 
@@ -64,6 +66,9 @@ class Compiler final : private RelationResolver {
   Status Setup(const CompileOptions& options);
   Status Parse();
   void AddEventSources(const std::vector<std::string>& event_tables);
+  // A problem for each model or seed that would build over sluice's own
+  // tables: the event tables, the staging tables, sluice_*.
+  void RefuseSluiceRelations(const std::function<void(std::string)>& problem) const;
 
   // RelationResolver.
   Result<ResolvedRelation> Ref(std::string_view package, std::string_view name) override;
@@ -82,6 +87,7 @@ class Compiler final : private RelationResolver {
   Manifest manifest_;
   std::shared_ptr<const Project> project_;
   ModelStore* store_;
+  std::unordered_set<std::string> event_relations_;  // AddEventSources': sluice's, never a model's
   jinja::Environment env_;
   std::map<std::string, std::shared_ptr<const jinja::Template>> templates_;  // by node id
   std::map<std::string, std::pair<std::string, std::vector<std::string>>> ephemeral_bodies_;  // id → (SQL, its ephemeral parents)
