@@ -38,8 +38,8 @@ struct ChContext;
 
 class ChStagingReader {
  public:
-  // Seqs per window: two index granules, about 15 MB of typical events.
-  static constexpr int64_t kWindowSeqs = 16384;
+  // Seqs per window: one index granule, about 8 MB of typical events.
+  static constexpr int64_t kWindowSeqs = 8192;
 
   // Reads `staging` (a qualified table name) of `context`'s main server,
   // committed rows only (seq <= committed).
