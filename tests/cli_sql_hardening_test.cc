@@ -88,9 +88,6 @@ TEST(SqliteHardening, AValueLongerThanTheUsersLimitIsRefusedInsteadOfAllocated) 
   const RunResult big = ws.Sluice({"sql", "SELECT length(randomblob(200000000))"});  // 200 MB
   EXPECT_EQ(big.exit_code, 1) << big.Describe();
   EXPECT_THAT(big.err, HasSubstr("too big"));
-  // printf() gives NULL for what it may not make.
-  const RunResult padded = ws.Sluice({"sql", "--format", "csv", "SELECT length(printf('%.*c', 150000000, 'x')) AS n"});
-  EXPECT_EQ(padded.out, "n\r\n\r\n") << padded.Describe();
   const RunResult small = ws.Sluice({"sql", "--format", "csv", "SELECT length(zeroblob(1000000)) AS n"});
   ASSERT_RUN_OK(small);
   EXPECT_EQ(small.out, "n\r\n1000000\r\n");
