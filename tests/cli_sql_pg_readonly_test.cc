@@ -144,11 +144,18 @@ class OpenFolder {
   TempDir dir_;
 };
 
+// A COPY … TO PROGRAM that makes `path`. The program reads the rows first:
+// a bare `touch` may exit before PostgreSQL writes to its pipe, which then
+// fails with "Broken pipe".
+std::string CopyToTouch(const std::string& path) {
+  return "COPY (SELECT 1) TO PROGRAM " + QuotePgLiteral("cat > /dev/null; touch " + path);
+}
+
 // The server could have made `file` had a statement got through: a
 // superuser's COPY … TO PROGRAM makes another beside it.
 void ExpectTheServerCouldWriteBeside(PgConnection& admin, const OpenFolder& folder) {
   const std::string control = folder.File("control");
-  admin.Exec("COPY (SELECT 1) TO PROGRAM " + QuotePgLiteral("touch " + control));
+  admin.Exec(CopyToTouch(control));
   EXPECT_TRUE(std::filesystem::exists(control)) << "the server cannot write in the folder: the checks prove nothing";
 }
 
@@ -159,7 +166,7 @@ TEST(PgSqlCli, WithoutWriteChainedStatementsAreRefusedBeforeAnyOfThemRuns) {
   const std::vector<std::string> before = Dump(ws);
   OpenFolder folder;
   const std::string marker = folder.File("marker");
-  const std::string touch = "COPY (SELECT 1) TO PROGRAM " + QuotePgLiteral("touch " + marker);
+  const std::string touch = CopyToTouch(marker);
   // Each one wrote, or ran a program, when the query went as one string.
   for (const std::string& sql : {std::string("COMMIT; DELETE FROM accounting WHERE eventitemid = 'I1'"),
                                  std::string("ROLLBACK; DELETE FROM accounting"),
@@ -249,7 +256,7 @@ TEST(PgSqlCli, TheReadLoginSelectsFinalTablesAndIsRefusedEverythingElse) {
   const std::vector<Attempt> attempts = {
       {"SELECT pg_read_file('/etc/passwd')", kNoRight},
       {"SELECT lo_import('/etc/passwd')", kNoRight},
-      {"COPY (SELECT 1) TO PROGRAM " + QuotePgLiteral("touch " + program), kNoRight},
+      {CopyToTouch(program), kNoRight},
       {"COPY (SELECT 1) TO " + QuotePgLiteral(file), kNoRight},
       {"SELECT count(*) FROM sluice_streams", kNoRight},
       {"SELECT * FROM sluice_load_history", kNoRight},
@@ -304,7 +311,7 @@ TEST(PgSqlCli, AReadLoginWithMoreThanReadingRightsIsRefusedBeforeTheStatementRun
   const std::string programs = roles.Make("programs", "LOGIN IN ROLE pg_execute_server_program");
   OpenFolder folder;
   const std::string marker = folder.File("marker");
-  const std::string touch = "COPY (SELECT 1) TO PROGRAM " + QuotePgLiteral("touch " + marker);
+  const std::string touch = CopyToTouch(marker);
   struct Login {
     std::string dsn, why;
   };
